@@ -1,0 +1,24 @@
+"""Shared fixtures: the project root, and a scratch copy of the real content."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-expected", action="store_true",
+                     help="rewrite the expected.txt of tests/invalid/* from the current output (review the diff!)")
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of content/ and seeds/ in a scratch folder, which is also the working directory."""
+    for folder in ("content", "seeds"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
