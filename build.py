@@ -1,0 +1,9 @@
+#!/usr/bin/env python3
+"""Entry point: `python build.py --help` lists the commands."""
+
+import sys
+
+from handbook.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

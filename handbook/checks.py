@@ -1,0 +1,25 @@
+"""`check`: the whole of content validation, in the order that makes sense.
+
+Per-file problems (syntax, schema) come first; rules across files and the
+comparison with the seeds run on whatever loaded, so one run reports every
+problem in every file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .content import load
+from .diagnostics import ContentError
+from .model import Content
+from .provenance import check_provenance
+from .validate import check_references
+
+
+def check_content(content_dir: Path) -> Content:
+    """The validated content, or ContentError with every diagnostic."""
+    loaded = load(content_dir)
+    diagnostics = loaded.diagnostics + check_references(loaded) + check_provenance(loaded)
+    if diagnostics:
+        raise ContentError(diagnostics)
+    return loaded.content

@@ -1,0 +1,165 @@
+"""Load content/ into the data model, collecting every per-file problem.
+
+Layout (docs/content.md explains each field):
+
+    content/sources/<source-id>.yaml         one per source document
+    content/measures/<source-id>/<NN>.yaml   one per measure
+    content/units.yaml                       registry of responsible units
+    content/topics.yaml                      editorial topic vocabulary
+
+Each file is parsed safely (yamlfile), checked against its JSON Schema
+(schema), and only then turned into model values. Cross-file rules live in
+validate.py; agreement with the seed documents in provenance.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import schema
+from .diagnostics import Diagnostic, display_path
+from .model import Category, Content, Measure, SeedRef, Source, Topic, Unit
+from .yamlfile import YamlDocument, parse_yaml
+
+SOURCES_DIR = "sources"
+MEASURES_DIR = "measures"
+UNITS_FILE = "units.yaml"
+TOPICS_FILE = "topics.yaml"
+
+
+def schema_comment(kind: str, relative_file: str) -> str:
+    """The first line of a content file, pointing editors at its schema."""
+    depth = len(Path(relative_file).parts)  # content/ itself is one level down from the root
+    target = "../" * depth + f"handbook/schemas/{kind}.schema.json"
+    return f"# yaml-language-server: $schema={target}"
+
+
+@dataclass
+class Loaded:
+    """Content plus where each value came from, for diagnostics."""
+
+    root: Path  # the project root (content/ and seeds/ are inside)
+    content: Content
+    diagnostics: list[Diagnostic]
+    origins: dict[int, tuple[YamlDocument, tuple]] = field(default_factory=dict)
+    # Files that exist but could not be loaded. Cross-file rules skip what they
+    # cannot judge without them, so one broken file gives one set of errors.
+    unreadable: set[Path] = field(default_factory=set)  # relative to content/
+
+    def incomplete(self, kind: str, name: str = "") -> bool:
+        """True when a file of this kind (for sources and measures: of this source id) failed to load."""
+        for path in self.unreadable:
+            found = _kind_of(path)
+            if found == kind and (not name or name in (path.stem, path.parent.name)):
+                return True
+        return False
+
+    def at(self, obj, field_path: tuple, message: str, hint: str = "", *, key: bool = False) -> Diagnostic:
+        document, prefix = self.origins[id(obj)]
+        spot = document.spot(prefix + field_path, key=key)
+        return Diagnostic(document.path, spot.line, spot.col, schema.field_name(prefix + field_path), message, hint)
+
+    def document(self, obj) -> YamlDocument:
+        return self.origins[id(obj)][0]
+
+
+def content_files(content_dir: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
+    """(kind, path) of every content file, sorted, and the files that fit no kind."""
+    files, strays = [], []
+    for directory, subdirs, names in os.walk(content_dir):
+        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        for name in sorted(n for n in names if not n.startswith(".")):
+            path = Path(directory) / name
+            kind = _kind_of(path.relative_to(content_dir))
+            (files.append((kind, path)) if kind else strays.append(path))
+    return files, strays
+
+
+def _kind_of(relative: Path) -> str | None:
+    parts = relative.parts
+    if parts == (UNITS_FILE,):
+        return "units"
+    if parts == (TOPICS_FILE,):
+        return "topics"
+    if len(parts) == 2 and parts[0] == SOURCES_DIR and relative.suffix == ".yaml":
+        return "source"
+    if len(parts) == 3 and parts[0] == MEASURES_DIR and relative.suffix == ".yaml":
+        return "measure"
+    return None
+
+
+def load(content_dir: Path) -> Loaded:
+    """Read and check every file of content/; model values for the files that pass."""
+    content_dir = Path(content_dir)
+    sources, measures, units, topics = [], [], [], []
+    loaded = Loaded(content_dir.resolve().parent, Content((), (), (), ()), [])
+    files, strays = content_files(content_dir)
+    for stray in strays:
+        loaded.diagnostics.append(Diagnostic(
+            display_path(stray), 0, 0, "", "not a content file",
+            "content files are sources/<id>.yaml, measures/<source-id>/<NN>.yaml, units.yaml and "
+            "topics.yaml (note the .yaml ending); move or delete this file"))
+    for required in (UNITS_FILE, TOPICS_FILE):
+        if not (content_dir / required).is_file():
+            loaded.diagnostics.append(Diagnostic(display_path(content_dir / required), 0, 0, "",
+                                                 "file is missing", "restore it from version control"))
+
+    for kind, path in files:
+        document, problems = read_file(kind, path.read_bytes(), display_path(path),
+                                       str(path.relative_to(content_dir)))
+        loaded.diagnostics.extend(problems)
+        if problems:
+            loaded.unreadable.add(path.relative_to(content_dir))
+            continue
+        value = document.value
+        if kind == "measure":
+            measure = build_measure(value)
+            measures.append(measure)
+            loaded.origins[id(measure)] = (document, ())
+        elif kind == "source":
+            source = build_source(value)
+            sources.append(source)
+            loaded.origins[id(source)] = (document, ())
+        else:
+            items = [Unit(**item) if kind == "units" else Topic(**item) for item in value[kind]]
+            (units if kind == "units" else topics).extend(items)
+            for i, item in enumerate(items):
+                loaded.origins[id(item)] = (document, (kind, i))
+
+    measures.sort(key=lambda m: (m.source, m.number))
+    loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics))
+    return loaded
+
+
+def read_file(kind: str, data: bytes, shown: str, relative: str) -> tuple[YamlDocument | None, list[Diagnostic]]:
+    """Parse one file's bytes and check it against its schema: a pure function of its input."""
+    document, problems = parse_yaml(data, shown)
+    if document is None:
+        return None, problems
+    problems = schema.validate(document, kind)
+    expected = schema_comment(kind, relative)
+    if not document.text.startswith(expected + "\n"):
+        problems.append(Diagnostic(shown, 1, 1, "", "first line must name the file's schema",
+                                   f"make the first line: {expected}"))
+    return document, problems
+
+
+def build_measure(value: dict) -> Measure:
+    return Measure(
+        id=value["id"], source=value["source"], number=value["number"], title=value["title"],
+        text=value["text"].rstrip("\n"), topics=tuple(value["topics"]), category=value.get("category"),
+        units=tuple(value.get("units", ())), scope=value.get("scope"), truncated=value.get("truncated", False),
+    )
+
+
+def build_source(value: dict) -> Source:
+    return Source(
+        id=value["id"], title=value["title"], short_title=value["short_title"], issuer=value["issuer"],
+        date=datetime.date.fromisoformat(value["date"]), kind=value["kind"],
+        seed=SeedRef(**value["seed"]), number=value.get("number"), description=value.get("description"),
+        categories=tuple(Category(**c) for c in value.get("categories", ())),
+        notes=tuple(value.get("notes", ())),
+    )

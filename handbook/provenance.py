@@ -1,0 +1,77 @@
+"""Official text is sacred: every measure's title and text must equal its seed.
+
+The comparison is with the seed after the punctuation repair, the one
+documented change. A difference is reported at the exact line and column of
+the first changed character, with both texts around it, so an accidental
+edit is found at once. Editorial fields (topics, summaries) are not checked.
+"""
+
+from __future__ import annotations
+
+from .content import Loaded
+from .diagnostics import Diagnostic
+from .seeds import SeedError, load_seed
+
+CONTEXT = 12  # characters shown on each side of a difference
+
+
+def check_provenance(loaded: Loaded) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    for source in loaded.content.sources:
+        seed_path = loaded.root / source.seed.file
+        if not seed_path.is_file():
+            problems.append(loaded.at(source, ("seed", "file"), f"{source.seed.file} does not exist",
+                                      "seed documents are kept in seeds/; restore the file from version control"))
+            continue
+        try:
+            seed = load_seed(seed_path, source.seed.format)
+        except (SeedError, UnicodeDecodeError) as error:
+            problems.append(loaded.at(source, ("seed", "format"), f"{source.seed.file} cannot be read as "
+                                      f"{source.seed.format}: {error}",
+                                      "seeds are never edited: restore it from version control"))
+            continue
+        expected = {m.number: m for m in seed.measures}
+        seen = set()
+        for measure in (m for m in loaded.content.measures if m.source == source.id):
+            original = expected.get(measure.number)
+            if original is None:
+                problems.append(loaded.at(measure, ("number",), f"{source.seed.file} has no measure {measure.number}",
+                                          "every measure of a source with a seed must come from that seed"))
+                continue
+            seen.add(measure.number)
+            for field in ("title", "text"):
+                problem = _difference(loaded, measure, field, getattr(measure, field), getattr(original, field),
+                                      source.seed.file)
+                if problem:
+                    problems.append(problem)
+            if measure.truncated != original.truncated:
+                problems.append(loaded.at(
+                    measure, ("truncated",) if measure.truncated else ("text",),
+                    "the seed document's text of this measure is complete" if measure.truncated else
+                    "the seed document breaks off in the middle of this text",
+                    "remove truncated: true" if measure.truncated else
+                    "add truncated: true so the site tells readers the text is incomplete"))
+        for number in sorted(set(expected) - seen) if not loaded.incomplete("measure", source.id) else ():
+            problems.append(loaded.at(source, ("seed", "file"), f"measure {number} of {source.seed.file} has no "
+                                      f"content file", f"add content/measures/{source.id}/{number:02d}.yaml "
+                                      "(python build.py import-seeds writes missing files)"))
+    return problems
+
+
+def _difference(loaded: Loaded, measure, field: str, actual: str, expected: str, seed_file: str) -> Diagnostic | None:
+    if actual == expected:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b), min(len(actual), len(expected)))
+    spot = loaded.document(measure).char_spot((field,), at)
+    document = loaded.document(measure)
+    return Diagnostic(
+        document.path, spot.line, spot.col, field,
+        f"differs from {seed_file} at character {at + 1}: "
+        f"here “{_around(actual, at)}”, seed “{_around(expected, at)}”",
+        f"official text must match the seed after the punctuation repair; put editorial "
+        f"changes in their own fields (summary, topics)")
+
+
+def _around(text: str, at: int) -> str:
+    start, end = max(0, at - CONTEXT), min(len(text), at + CONTEXT)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")

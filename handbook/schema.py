@@ -1,0 +1,139 @@
+"""Check parsed content files against the JSON Schemas in handbook/schemas/.
+
+The same schemas drive editors (the `# yaml-language-server: $schema=…` line
+at the top of each file), so completion in the editor and errors from
+`build.py check` never disagree. This module turns jsonschema's errors into
+diagnostics that say which field, where, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+from .diagnostics import Diagnostic
+from .yamlfile import YamlDocument
+
+SCHEMA_DIR = Path(__file__).parent / "schemas"
+KINDS = ("measure", "source", "units", "topics")
+_TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
+               "array": "a list", "object": "a set of fields", "number": "a number"}
+_ID_HINT = "ids use lowercase letters a-z, digits and single hyphens, e.g. nansha-batch6-07"
+
+
+def schema_path(kind: str) -> Path:
+    return SCHEMA_DIR / f"{kind}.schema.json"
+
+
+@cache
+def schema(kind: str) -> dict:
+    return json.loads(schema_path(kind).read_text(encoding="utf-8"))
+
+
+@cache
+def _validator(kind: str) -> Draft202012Validator:
+    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
+
+
+def field_name(path) -> str:
+    """("units", 1) -> "units[1]"; ("seed", "file") -> "seed.file"."""
+    name = ""
+    for part in path:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
+    """Every schema problem of a document, each at the line of the field concerned."""
+    if not isinstance(document.value, dict):
+        spot = document.spot(())
+        return [Diagnostic(document.path, spot.line, spot.col, "",
+                           f"expected a set of fields (`name: value` lines), got {_describe(document.value)}",
+                           f"see {schema_path(kind).name} or docs/content.md for the fields")]
+    diagnostics = []
+    for error in _validator(kind).iter_errors(document.value):
+        diagnostics.extend(_explain(document, error))
+    # A misspelt field is also a missing one: say it once, where the misspelling is.
+    misspelt = {(d.field.rpartition(".")[0], d.hint.split('"')[1]) for d in diagnostics
+                if d.message == "unknown field" and d.hint.startswith("did you mean")}
+    return [d for d in diagnostics
+            if not (d.message == "required field is missing" and d.field.rpartition(".")[::2] in misspelt)]
+
+
+def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]:
+    path = tuple(error.absolute_path)
+    spot = document.spot(path)
+
+    def at(message: str, hint: str = "", where=path, key=False) -> Diagnostic:
+        s = document.spot(where, key=key)
+        return Diagnostic(document.path, s.line, s.col, field_name(where), message, hint)
+
+    kind, value, instance = error.validator, error.validator_value, error.instance
+    if kind == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        out = []
+        for key in instance:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+                hint = f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
+                out.append(at("unknown field", hint, where=path + (key,), key=True))
+        return out
+    if kind == "required":
+        missing = [name for name in value if name not in instance]
+        return [Diagnostic(document.path, spot.line, spot.col, field_name(path + (name,)),
+                           "required field is missing",
+                           _describe_field(error.schema["properties"].get(name, {})))
+                for name in missing]
+    if kind == "type":
+        return [at(f"expected {_TYPE_NAMES.get(value, value)}, got {_describe(instance)}",
+                   _describe_field(error.schema))]
+    if kind == "pattern":
+        hint = _ID_HINT if "a-z0-9" in value else f"seeds paths look like {error.schema.get('examples', ['seeds/name.txt'])[0]}"
+        return [at(f'"{instance}" is not a valid {"id" if "a-z0-9" in value else "path"}', hint)]
+    if kind == "format":
+        return [at(f'"{instance}" is not a real date', "write dates as YYYY-MM-DD, e.g. 2022-08-09")]
+    if kind == "enum":
+        return [at(f'"{instance}" is not allowed', "use one of: " + ", ".join(map(str, value)))]
+    if kind == "minLength":
+        return [at("must not be empty", _describe_field(error.schema))]
+    if kind in ("minItems", "maxItems"):
+        low, high = error.schema.get("minItems", 0), error.schema.get("maxItems")
+        wanted = f"{low} to {high}" if high else f"at least {low}"
+        return [at(f"has {len(instance)} item{'s' * (len(instance) != 1)}; give {wanted}")]
+    if kind == "uniqueItems":
+        seen, repeated = set(), None
+        for item in instance:
+            if item in seen:
+                repeated = item
+                break
+            seen.add(item)
+        return [at(f'"{repeated}" is listed twice', "remove the repetition")]
+    if kind == "minimum":
+        return [at(f"must be at least {value}, got {instance}")]
+    return [at(error.message)]
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing (empty value)"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        return f'text "{value[:30]}{"…" if len(value) > 30 else ""}"'
+    if isinstance(value, list):
+        return "a list"
+    return "a set of fields"
+
+
+def _describe_field(field_schema: dict) -> str:
+    description = field_schema.get("description", "")
+    examples = field_schema.get("examples")
+    example = f" Example: {json.dumps(examples[0], ensure_ascii=False)}" if examples else ""
+    return (description + example).strip()

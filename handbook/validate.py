@@ -1,0 +1,119 @@
+"""Rules across files: ids unique, references resolve, counts agree.
+
+Per-file rules (types, required and unknown fields) are the schemas' job;
+this module sees the whole handbook at once. Each rule reports at the line
+of the field that breaks it, with a hint that names the fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from pathlib import Path
+
+from .content import MEASURES_DIR, SOURCES_DIR, Loaded
+from .diagnostics import Diagnostic
+
+
+def check_references(loaded: Loaded) -> list[Diagnostic]:
+    content = loaded.content
+    problems: list[Diagnostic] = []
+    problems += _unique(loaded, content.sources, "id", "source")
+    problems += _unique(loaded, content.measures, "id", "measure")
+    problems += _unique(loaded, content.units, "id", "unit")
+    problems += _unique(loaded, content.units, "name", "unit")
+    problems += _unique(loaded, content.topics, "id", "topic")
+    problems += _unique(loaded, content.topics, "name", "topic")
+    for source in content.sources:
+        problems += _unique(loaded, source.categories, "id", "category", owner=source)
+        stem = Path(loaded.document(source).path).stem
+        if stem != source.id:
+            problems.append(loaded.at(source, ("id",), f'does not match the file name "{stem}.yaml"',
+                                      f"rename the file to {SOURCES_DIR}/{source.id}.yaml, or set id: {stem}"))
+
+    sources = {s.id: s for s in content.sources}
+    units = {u.id: u for u in content.units}
+    topics = {t.id: t for t in content.topics}
+    numbers: dict[tuple[str, int], object] = {}
+    for measure in content.measures:
+        folder = Path(loaded.document(measure).path).parent.name
+        if measure.source != folder:
+            problems.append(loaded.at(measure, ("source",), f'"{measure.source}" differs from the folder the file is in',
+                                      f"measure files live in {MEASURES_DIR}/<source-id>/: set source: {folder} "
+                                      "or move the file"))
+        source = sources.get(measure.source)
+        if source is None and not loaded.incomplete("source", measure.source):
+            problems.append(_unknown(loaded, measure, ("source",), measure.source, "source document", sources,
+                                     f"{SOURCES_DIR}/<id>.yaml"))
+        elif source is not None:
+            problems += _category(loaded, measure, source)
+        first = numbers.setdefault((measure.source, measure.number), measure)
+        if first is not measure:
+            problems.append(loaded.at(measure, ("number",), f"{measure.number} is already used by "
+                                      f"{loaded.document(first).path}", "give each measure of a source its own number"))
+        for i, unit in enumerate(measure.units):
+            if unit not in units and not loaded.incomplete("units"):
+                by_name = next((u for u in content.units if u.name == unit), None)
+                if by_name:
+                    problems.append(loaded.at(measure, ("units", i), f'"{unit}" is a unit name, not an id',
+                                              f"write its id: {by_name.id}"))
+                else:
+                    problems.append(_unknown(loaded, measure, ("units", i), unit, "unit", units, "units.yaml"))
+        for i, topic in enumerate(measure.topics):
+            if topic not in topics and not loaded.incomplete("topics"):
+                problems.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
+    problems += _category_counts(loaded)
+    return problems
+
+
+def _category(loaded: Loaded, measure, source) -> list[Diagnostic]:
+    ids = [c.id for c in source.categories]
+    if measure.category is None:
+        if ids:
+            return [loaded.at(measure, (), "category: required field is missing",
+                              f"{source.id} puts every measure in a category; add category: one of {', '.join(ids)}")]
+        return []
+    if measure.category in ids:
+        return []
+    if not ids:
+        return [loaded.at(measure, ("category",), f'source {source.id} has no categories',
+                          "remove the category line")]
+    return [_unknown(loaded, measure, ("category",), measure.category, f"category of source {source.id}",
+                     {c.id: c for c in source.categories}, f"{SOURCES_DIR}/{source.id}.yaml")]
+
+
+def _category_counts(loaded: Loaded) -> list[Diagnostic]:
+    problems = []
+    counts = Counter((m.source, m.category) for m in loaded.content.measures)
+    for source in loaded.content.sources:
+        if loaded.incomplete("measure", source.id):
+            continue
+        for i, category in enumerate(source.categories):
+            found = counts[(source.id, category.id)]
+            if found != category.count:
+                problems.append(loaded.at(source, ("categories", i, "count"),
+                                          f"the document states {category.count} measures in {category.name}, "
+                                          f"content has {found}",
+                                          f"check the category of the measures of {source.id}"))
+    return problems
+
+
+def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None) -> list[Diagnostic]:
+    seen: dict[str, object] = {}
+    problems = []
+    for i, item in enumerate(items):
+        value = getattr(item, attribute)
+        first = seen.setdefault(value, item)
+        if first is not item:
+            holder, path = (owner, ("categories", i, attribute)) if owner else (item, (attribute,))
+            where = loaded.document(owner or first).path
+            problems.append(loaded.at(holder, path, f'{what} {attribute} "{value}" is used twice (also in {where})',
+                                      f"each {what} needs its own {attribute}"))
+    return problems
+
+
+def _unknown(loaded: Loaded, obj, path: tuple, value: str, what: str, known: dict, where: str) -> Diagnostic:
+    close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
+    hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(sorted(known)) or 'none'}"
+    return loaded.at(obj, path, f'"{value}" is not a {what}', f"{hint} (see content/{where})")
+

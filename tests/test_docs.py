@@ -1,0 +1,38 @@
+"""docs/content.md and the JSON Schemas describe the same fields."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from handbook import schema
+from tests.conftest import ROOT
+
+SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics"}
+
+
+def schema_fields(node: dict, prefix: str = "") -> dict[str, bool]:
+    """Field path -> required, walking nested objects and lists of objects."""
+    fields = {}
+    for name, field in node.get("properties", {}).items():
+        fields[prefix + name] = name in node.get("required", [])
+        items = field.get("items", {})
+        if items.get("type") == "object":
+            fields.update(schema_fields(items, f"{prefix}{name}[]."))
+        elif field.get("type") == "object":
+            fields.update(schema_fields(field, f"{prefix}{name}."))
+    return fields
+
+
+def documented_fields(title: str) -> dict[str, bool]:
+    page = (ROOT / "docs/content.md").read_text(encoding="utf-8")
+    section = page.split(f"## {title}", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| `([^`]+)` \| (yes)? ?\| (.+?) \| (.*?) \|$", section, flags=re.M)
+    assert all(meaning.strip() for _, _, meaning, _ in rows)
+    return {name: required == "yes" for name, required, _, _ in rows}
+
+
+@pytest.mark.parametrize("kind", schema.KINDS)
+def test_docs_list_exactly_the_schema_fields(kind):
+    assert documented_fields(SECTIONS[kind]) == schema_fields(schema.schema(kind))

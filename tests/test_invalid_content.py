@@ -1,0 +1,51 @@
+"""Each folder of tests/invalid/ breaks the real content in one way.
+
+Its content/ files are laid over a copy of the real content/; `check` must
+then print exactly expected.txt and exit 1, with no traceback. After a
+deliberate change of wording, regenerate with
+`.venv/bin/python -m pytest tests/test_invalid_content.py --update-expected`
+and read the diff before committing it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handbook.cli import main
+
+CASES = sorted(p for p in (Path(__file__).parent / "invalid").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_check_reports_exactly(case: Path, project: Path, capsys, request):
+    shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
+
+    code = main(["--content", "content", "check"])
+
+    out = capsys.readouterr()
+    assert code == 1
+    assert out.out == ""
+    assert "Traceback" not in out.err
+    expected = case / "expected.txt"
+    if request.config.getoption("--update-expected"):
+        expected.write_text(out.err, encoding="utf-8")
+    assert out.err == expected.read_text(encoding="utf-8")
+
+
+def test_every_case_is_explained():
+    for case in CASES:
+        assert (case / "README").read_text(encoding="utf-8").strip(), case
+        assert (case / "expected.txt").is_file(), f"{case.name}: run with --update-expected and review"
+
+
+def test_ten_megabyte_file_is_refused_without_reading_it(project: Path, capsys):
+    (project / "content/measures/nansha-batch6/07.yaml").write_bytes(b"title: x\n" * 1_200_000)
+
+    assert main(["--content", "content", "check"]) == 1
+
+    err = capsys.readouterr().err
+    assert err.startswith("content/measures/nansha-batch6/07.yaml: error: file is 10.8 MB; "
+                          "a content file may be at most 512 KB\n")
