@@ -11,15 +11,15 @@ from pathlib import Path
 
 from .content import load
 from .diagnostics import ContentError
-from .model import Content
+from .model import Handbook
 from .provenance import check_provenance
 from .validate import check_references
 
 
-def check_content(content_dir: Path) -> Content:
-    """The validated content, or ContentError with every diagnostic."""
+def check_content(content_dir: Path) -> Handbook:
+    """The validated handbook, or ContentError with every diagnostic."""
     loaded = load(content_dir)
     diagnostics = loaded.diagnostics + check_references(loaded) + check_provenance(loaded)
     if diagnostics:
         raise ContentError(diagnostics)
-    return loaded.content
+    return Handbook(loaded.content, loaded.settings, loaded.overrides)

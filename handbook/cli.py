@@ -41,8 +41,68 @@ def main(argv: list[str] | None = None) -> int:
                      help="overwrite files that differ from the seeds (editorial fields are still kept)")
     imp.set_defaults(run=_import)
 
+    build = commands.add_parser("build", help="build the site into site/",
+                                description="Check content/, convert it to each script variant, render every "
+                                            "page and write the site into site/ (atomically: a failed build "
+                                            "leaves the previous site in place).")
+    _site_options(build)
+    build.set_defaults(run=_build)
+
+    serve = commands.add_parser("serve", help="build the site and serve it on http://127.0.0.1:8000",
+                                description="Build the site, then serve it on 127.0.0.1 under the path of the "
+                                            "base URL until interrupted.")
+    _site_options(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.set_defaults(run=_serve)
+
     args = parser.parse_args(argv)
     return args.run(args)
+
+
+def _site_options(command) -> None:
+    command.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
+                         help="where to write the site (default: site/)")
+    command.add_argument("--base-url", metavar="URL",
+                         help="address the site is published at, ending in / (default: base_url in content/site.yaml); "
+                              "a bare path such as /handbook/ works too")
+
+
+def _build(args) -> int:
+    from .builder import build
+
+    if args.base_url and not args.base_url.endswith("/"):
+        print(f"build: error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
+        return 2
+    try:
+        report = build(ROOT, args.content, args.out, args.base_url)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        print("build: stopped; the previous site is unchanged", file=sys.stderr)
+        return 1
+    for name, seconds, what in report.stages:
+        print(f"{name:<8} {seconds * 1000:7.0f} ms  {what}")
+    args.built_for = report.base_url
+    return 0
+
+
+def _serve(args) -> int:
+    from .serve import make_server
+    from .urls import Urls
+
+    code = _build(args)
+    if code:
+        return code
+    prefix = Urls(args.built_for).prefix
+    server = make_server(args.out, prefix, args.port, quiet=False)
+    print(f"serving {display_path(args.out)}/ at http://127.0.0.1:{server.server_port}{prefix} (Ctrl-C stops)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
 
 
 def _check(args) -> int:
@@ -50,7 +110,7 @@ def _check(args) -> int:
 
     started = time.perf_counter()
     try:
-        content = check_content(args.content)
+        content = check_content(args.content).content
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1

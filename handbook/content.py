@@ -6,6 +6,8 @@ Layout (docs/content.md explains each field):
     content/measures/<source-id>/<NN>.yaml   one per measure
     content/units.yaml                       registry of responsible units
     content/topics.yaml                      editorial topic vocabulary
+    content/site.yaml                        site settings (title, base_url)
+    content/conversion.yaml                  reviewed fixes to OpenCC's conversion
 
 Each file is parsed safely (yamlfile), checked against its JSON Schema
 (schema), and only then turned into model values. Cross-file rules live in
@@ -21,13 +23,16 @@ from pathlib import Path
 
 from . import schema
 from .diagnostics import Diagnostic, display_path
-from .model import Category, Content, Measure, SeedRef, Source, Topic, Unit
+from .model import Category, Content, Measure, Override, SeedRef, SiteSettings, Source, Topic, Unit
 from .yamlfile import YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
 MEASURES_DIR = "measures"
 UNITS_FILE = "units.yaml"
 TOPICS_FILE = "topics.yaml"
+SITE_FILE = "site.yaml"
+CONVERSION_FILE = "conversion.yaml"
+SINGLE_FILES = {UNITS_FILE: "units", TOPICS_FILE: "topics", SITE_FILE: "site", CONVERSION_FILE: "conversion"}
 
 
 def schema_comment(kind: str, relative_file: str) -> str:
@@ -48,6 +53,8 @@ class Loaded:
     # Files that exist but could not be loaded. Cross-file rules skip what they
     # cannot judge without them, so one broken file gives one set of errors.
     unreadable: set[Path] = field(default_factory=set)  # relative to content/
+    settings: SiteSettings | None = None
+    overrides: tuple[Override, ...] = ()
 
     def incomplete(self, kind: str, name: str = "") -> bool:
         """True when a file of this kind (for sources and measures: of this source id) failed to load."""
@@ -80,10 +87,8 @@ def content_files(content_dir: Path) -> tuple[list[tuple[str, Path]], list[Path]
 
 def _kind_of(relative: Path) -> str | None:
     parts = relative.parts
-    if parts == (UNITS_FILE,):
-        return "units"
-    if parts == (TOPICS_FILE,):
-        return "topics"
+    if len(parts) == 1 and parts[0] in SINGLE_FILES:
+        return SINGLE_FILES[parts[0]]
     if len(parts) == 2 and parts[0] == SOURCES_DIR and relative.suffix == ".yaml":
         return "source"
     if len(parts) == 3 and parts[0] == MEASURES_DIR and relative.suffix == ".yaml":
@@ -100,9 +105,9 @@ def load(content_dir: Path) -> Loaded:
     for stray in strays:
         loaded.diagnostics.append(Diagnostic(
             display_path(stray), 0, 0, "", "not a content file",
-            "content files are sources/<id>.yaml, measures/<source-id>/<NN>.yaml, units.yaml and "
-            "topics.yaml (note the .yaml ending); move or delete this file"))
-    for required in (UNITS_FILE, TOPICS_FILE):
+            "content files are sources/<id>.yaml, measures/<source-id>/<NN>.yaml, "
+            f"{', '.join(SINGLE_FILES)} (note the .yaml ending); move or delete this file"))
+    for required in SINGLE_FILES:
         if not (content_dir / required).is_file():
             loaded.diagnostics.append(Diagnostic(display_path(content_dir / required), 0, 0, "",
                                                  "file is missing", "restore it from version control"))
@@ -123,6 +128,12 @@ def load(content_dir: Path) -> Loaded:
             source = build_source(value)
             sources.append(source)
             loaded.origins[id(source)] = (document, ())
+        elif kind == "site":
+            loaded.settings = SiteSettings(**value)
+        elif kind == "conversion":
+            loaded.overrides = tuple(build_override(item) for item in value["overrides"])
+            for i, item in enumerate(loaded.overrides):
+                loaded.origins[id(item)] = (document, ("overrides", i))
         else:
             items = [Unit(**item) if kind == "units" else Topic(**item) for item in value[kind]]
             (units if kind == "units" else topics).extend(items)
@@ -163,3 +174,8 @@ def build_source(value: dict) -> Source:
         categories=tuple(Category(**c) for c in value.get("categories", ())),
         notes=tuple(value.get("notes", ())),
     )
+
+
+def build_override(value: dict) -> Override:
+    targets = tuple((code, value[code]) for code in ("zh-hk", "zh-tw") if code in value)
+    return Override(value["simplified"], targets, value["why"])

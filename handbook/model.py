@@ -71,3 +71,31 @@ class Content:
     measures: tuple[Measure, ...]  # in source order, then number
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...]
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: str
+    description: str
+    base_url: str  # ends in /; may be a bare path such as /handbook/
+
+
+@dataclass(frozen=True)
+class Override:
+    """A reviewed conversion fix: this Simplified phrase becomes these words, per variant code."""
+
+    simplified: str
+    targets: tuple[tuple[str, str], ...]  # (variant code, converted phrase)
+    why: str
+
+    def target(self, variant_code: str) -> str | None:
+        return dict(self.targets).get(variant_code)
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything the build needs from content/, validated."""
+
+    content: Content
+    settings: SiteSettings
+    overrides: tuple[Override, ...]

@@ -68,8 +68,8 @@ def _difference(loaded: Loaded, measure, field: str, actual: str, expected: str,
         document.path, spot.line, spot.col, field,
         f"differs from {seed_file} at character {at + 1}: "
         f"here “{_around(actual, at)}”, seed “{_around(expected, at)}”",
-        f"official text must match the seed after the punctuation repair; put editorial "
-        f"changes in their own fields (summary, topics)")
+        "official text must match the seed after the punctuation repair; put editorial "
+        "changes in their own fields (summary, topics)")
 
 
 def _around(text: str, at: int) -> str:

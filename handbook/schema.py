@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic
 from .yamlfile import YamlDocument
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("measure", "source", "units", "topics")
+KINDS = ("measure", "source", "units", "topics", "site", "conversion")
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a set of fields", "number": "a number"}
 _ID_HINT = "ids use lowercase letters a-z, digits and single hyphens, e.g. nansha-batch6-07"

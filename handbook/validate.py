@@ -63,6 +63,32 @@ def check_references(loaded: Loaded) -> list[Diagnostic]:
             if topic not in topics and not loaded.incomplete("topics"):
                 problems.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
     problems += _category_counts(loaded)
+    problems += _overrides(loaded)
+    return problems
+
+
+def _overrides(loaded: Loaded) -> list[Diagnostic]:
+    """Each conversion fix must apply somewhere and keep the phrase's length (characters only)."""
+    content = loaded.content
+    texts = [m.title + "\n" + m.text + "\n" + (m.scope or "") for m in content.measures]
+    texts += [" ".join([s.title, s.short_title, s.issuer, s.kind, s.description or "", *s.notes,
+                        *(c.name for c in s.categories)]) for s in content.sources]
+    texts += [u.name for u in content.units] + [t.name + t.description for t in content.topics]
+    if loaded.settings:
+        texts += [loaded.settings.title, loaded.settings.description]
+    problems = []
+    for override in loaded.overrides:
+        if not override.targets:
+            problems.append(loaded.at(override, (), "gives neither zh-hk nor zh-tw",
+                                      "add the variant(s) OpenCC gets wrong, or delete the entry"))
+        if not loaded.incomplete("measure") and not any(override.simplified in text for text in texts):
+            problems.append(loaded.at(override, ("simplified",), f'"{override.simplified}" occurs nowhere in the content',
+                                      "delete the entry, or fix the phrase to match the Simplified text"))
+        for code, target in override.targets:
+            if len(target) != len(override.simplified):
+                problems.append(loaded.at(override, (code,), f'"{target}" has {len(target)} characters, '
+                                          f'"{override.simplified}" has {len(override.simplified)}',
+                                          "a fix changes characters, never words: keep the same length"))
     return problems
 
 

@@ -20,7 +20,7 @@ def test_real_content_is_valid_and_complete(capsys):
     assert out.startswith("check: 57 measures, 2 sources, 17 units, 16 topics: all valid (")
     assert out.count("\n") == 1
 
-    content = check_content(ROOT / "content")
+    content = check_content(ROOT / "content").content
     assert [m.source for m in content.measures].count("gzdd-2022") == 39
     assert [m.source for m in content.measures].count("nansha-batch6") == 18
     assert all(1 <= len(m.topics) <= 3 for m in content.measures)
@@ -55,7 +55,7 @@ def test_editorial_fields_are_not_checked_against_the_seeds(project):
     path = project / "content/measures/nansha-batch6/07.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("topics: [regulation, digital-government]",
                                                              "topics: [credit]"), encoding="utf-8")
-    assert len(check_content(project / "content").measures) == 57
+    assert len(check_content(project / "content").content.measures) == 57
 
 
 @pytest.mark.parametrize("kind", schema.KINDS)

@@ -9,7 +9,8 @@ import pytest
 from handbook import schema
 from tests.conftest import ROOT
 
-SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics"}
+SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics",
+            "site": "Site settings", "conversion": "Conversion overrides"}
 
 
 def schema_fields(node: dict, prefix: str = "") -> dict[str, bool]:
