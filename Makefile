@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import test clean
+.PHONY: setup check import build serve test clean browser-deps screenshots
 
 setup: $(READY)
 
@@ -27,11 +27,40 @@ $(READY): pyproject.toml
 check: $(READY)
 	$(PY) build.py check
 
+build: $(READY)
+	$(PY) build.py build
+
+# Builds, then serves on http://127.0.0.1:8000 (PORT=8001 make serve for another port).
+serve: $(READY)
+	$(PY) build.py serve --port $(or $(PORT),8000)
+
 import: $(READY)
 	$(PY) build.py import-seeds
 
-test: $(READY)
+# The browser tests (tests/browser.py) drive Debian's Chromium (Playwright's
+# own build is a download this network refuses), check pages with vnu.jar
+# (Java) and inject axe-core from npm. apt-get update runs only when something
+# is missing, npm ci only when node_modules is older than the lock file.
+browser-deps:
+	@missing=; \
+	  [ -x /usr/bin/chromium ] || missing+=" chromium"; \
+	  command -v java >/dev/null || missing+=" default-jre-headless"; \
+	  command -v npm >/dev/null || missing+=" nodejs npm"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "browser-deps: installing$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+
+test: $(READY) browser-deps
 	$(PY) -m pytest
 
+# Screenshots for the README: Chromium needs a CJK font to draw the pages.
+screenshots: $(READY) browser-deps
+	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
+	$(PY) docs/make_screenshots.py
+
 clean:
-	rm -rf $(VENV) site .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules site build .pytest_cache .hypothesis
