@@ -7,6 +7,7 @@ file: each file is written beside its target and renamed over it.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,3 +23,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_tree(target: Path, files: dict[str, bytes]) -> None:
+    """Replace the folder `target` with exactly `files` (path below target -> bytes).
+
+    The new tree is written into a temporary sibling folder and swapped in
+    with two renames, so a build that fails half-way leaves the previous
+    site untouched, and a server never sees a half-written one.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    try:
+        for relative, data in files.items():
+            path = fresh / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        os.chmod(fresh, 0o755)
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
+        if target.exists():
+            os.replace(target, old)
+        os.replace(fresh, target)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,43 @@
+"""Screenshots of a measure page in each variant, desktop and phone, for the README.
+
+Run with `make screenshots`: builds the site, serves it on 127.0.0.1 and
+has headless Chromium (Debian's package) photograph the page. Needs a CJK
+font (Debian: fonts-noto-cjk), which `make browser-deps` installs.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from handbook.builder import build  # noqa: E402
+from handbook.serve import serving  # noqa: E402
+from handbook.variants import VARIANTS  # noqa: E402
+
+MEASURE = "nansha-batch6-09"
+SIZES = {"desktop": (1280, 1500), "phone": (360, 1900)}
+CHROMIUM = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+def main() -> None:
+    site = ROOT / "build" / "screenshot-site"
+    build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
+    out = ROOT / "docs" / "screenshots"
+    out.mkdir(exist_ok=True)
+    with serving(site) as base:
+        for variant in VARIANTS:
+            for name, (width, height) in SIZES.items():
+                target = out / f"measure-{variant.code}-{name}.png"
+                subprocess.run(CHROMIUM + [f"--window-size={width},{height}", f"--screenshot={target}",
+                                           f"{base}{variant.code}/measures/{MEASURE}/"],
+                               check=True, capture_output=True, timeout=60)
+                print(target.relative_to(ROOT))
+
+
+if __name__ == "__main__":
+    main()

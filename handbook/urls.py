@@ -1,0 +1,65 @@
+"""Every URL of the site comes from here.
+
+A page is named by a PageKey (kind and id), the same in every variant; its
+path is `<variant>/<kind-folder>/<id>/`. Links are written with the path of
+base_url in front, so the site works under a sub-path (/handbook/); canonical
+links, the sitemap and the feeds use base_url whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
+SINGLE_PAGES = {"home": "", "about": "about/", "feed": "feed.xml"}
+ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
+
+
+@dataclass(frozen=True, order=True)
+class PageKey:
+    kind: str
+    id: str = ""
+
+
+def page_path(variant_code: str, key: PageKey) -> str:
+    """Path of a page below the site root, e.g. zh-hk/measures/nansha-batch6-07/."""
+    if key.kind in SINGLE_PAGES:
+        return f"{variant_code}/{SINGLE_PAGES[key.kind]}"
+    return f"{variant_code}/{FOLDERS[key.kind]}/{key.id}/"
+
+
+def file_path(path: str) -> str:
+    """The file that serves a path: directories get index.html."""
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str  # e.g. https://example.github.io/handbook/ or /handbook/
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+    @property
+    def prefix(self) -> str:
+        path = urlsplit(self.base_url).path or "/"
+        return path if path.endswith("/") else path + "/"
+
+    def href(self, path: str) -> str:
+        """Link to a path below the site root, as written in pages."""
+        return self.prefix + path
+
+    def absolute(self, path: str) -> str:
+        return self.origin + self.prefix + path
+
+    def page(self, variant_code: str, key: PageKey) -> str:
+        return self.href(page_path(variant_code, key))
+
+    def root(self, name: str) -> str:
+        return self.href(ROOT_FILES[name])
+
+    def static(self, name: str) -> str:
+        return self.href(f"static/{name}")

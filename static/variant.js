@@ -1,0 +1,33 @@
+// Remember the reader's script variant, and on the root page go to it.
+// Pages work without this file: it only saves a click.
+(function () {
+  var KEY = "handbook-variant";
+  var VARIANTS = { "zh-hans": 1, "zh-hk": 1, "zh-tw": 1 };
+
+  function remember(code) {
+    try { localStorage.setItem(KEY, code); } catch (e) { /* storage may be disabled */ }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-variant]");
+    if (link) remember(link.getAttribute("data-variant"));
+  });
+
+  var chooser = document.querySelector(".choices");
+  if (!chooser) return;
+  var saved = null;
+  try { saved = localStorage.getItem(KEY); } catch (e) { /* ignore */ }
+  if (!VARIANTS[saved]) saved = pick(navigator.languages || [navigator.language || ""]);
+  var target = chooser.querySelector('a[data-variant="' + saved + '"]');
+  if (target) location.replace(target.href);
+
+  function pick(languages) {
+    for (var i = 0; i < languages.length; i++) {
+      var tag = String(languages[i]).toLowerCase();
+      if (/^zh-(hant-)?(hk|mo)\b/.test(tag)) return "zh-hk";
+      if (/^zh-(hant(-tw)?|tw)\b/.test(tag)) return "zh-tw";
+      if (/^zh\b/.test(tag)) return "zh-hans";
+    }
+    return null;
+  }
+})();

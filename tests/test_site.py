@@ -1,0 +1,172 @@
+"""The real build: every page in every variant, links, switches, conversion, atomicity."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from handbook.builder import build
+from handbook.diagnostics import ContentError
+from handbook.variants import VARIANTS
+from tests.conftest import ROOT
+from tests.sitecheck import html_pages, read_page, target_file, tree
+
+BASES = {"root": "http://127.0.0.1:8000/", "subpath": "https://example.org/handbook/"}
+
+
+@pytest.fixture(scope="module", params=list(BASES))
+def site(request, tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp(request.param) / "site"
+    build(ROOT, ROOT / "content", out, BASES[request.param])
+    prefix = "/" if request.param == "root" else "/handbook/"
+    return out, prefix
+
+
+@pytest.fixture(scope="module")
+def root_site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("one") / "site"
+    build(ROOT, ROOT / "content", out)
+    return out
+
+
+def test_every_page_exists_in_every_variant(root_site):
+    measure_ids = sorted(p.stem for p in (ROOT / "content/measures").rglob("*.yaml"))
+    assert len(measure_ids) == 57
+    for variant in VARIANTS:
+        base = root_site / variant.code
+        assert len(list((base / "measures").glob("*/index.html"))) == 57
+        for page in ("index.html", "about/index.html", "feed.xml", "sources/gzdd-2022/index.html",
+                     "sources/nansha-batch6/index.html", "topics/finance/index.html", "units/tax/index.html",
+                     "categories/government-functions/index.html"):
+            assert (base / page).is_file(), f"{variant.code}/{page}"
+    for name in ("index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css"):
+        assert (root_site / name).is_file()
+    # The same set of pages in each variant.
+    shapes = {v.code: sorted(p.relative_to(root_site / v.code).as_posix() for p in (root_site / v.code).rglob("*"))
+              for v in VARIANTS}
+    assert shapes["zh-hans"] == shapes["zh-hk"] == shapes["zh-tw"]
+
+
+def test_every_internal_link_and_asset_resolves(site):
+    out, prefix = site
+    checked = 0
+    for page in html_pages(out):
+        for tag, url, _ in read_page(page).links:
+            if url.startswith(("#", "mailto:")):
+                continue
+            target = target_file(out, prefix, url)
+            if target is None:  # schema.org in JSON-LD is not a link; nothing else may leave the site
+                pytest.fail(f"{page.relative_to(out)} links outside the site: {url}")
+            assert target.is_file(), f"{page.relative_to(out)}: {tag} {url} -> missing {target.relative_to(out)}"
+            checked += 1
+    assert checked > 10_000
+
+
+def test_variant_switch_points_at_the_same_page(site):
+    out, prefix = site
+    for variant in VARIANTS:
+        for page in html_pages(out / variant.code):
+            relative = page.relative_to(out / variant.code).as_posix().removesuffix("index.html")
+            facts = read_page(page)
+            assert facts.lang == variant.lang, page
+            assert facts.variant_links == [f"{prefix}{v.code}/{relative}" for v in VARIANTS], page
+
+
+def test_pages_need_no_third_party_requests(root_site):
+    for page in html_pages(root_site):
+        for tag, url, attributes in read_page(page).links:
+            if tag in ("script", "img", "iframe") or attributes.get("rel") == "stylesheet":
+                assert url.startswith("/"), f"{page}: {url}"
+
+
+def test_conversions_taken_from_the_real_content(root_site):
+    def text(variant, measure):
+        return " ".join(read_page(root_site / variant / "measures" / measure / "index.html").text)
+
+    for variant in ("zh-hk", "zh-tw"):
+        assert "發展" in text(variant, "nansha-batch6-06") and "发展" not in text(variant, "nansha-batch6-06")
+        assert "範圍" in text(variant, "nansha-batch6-01")  # 推广范围
+        assert "後續" in text(variant, "nansha-batch6-04")  # 后续管理
+        assert "行政復議" in text(variant, "nansha-batch6-16")  # a reviewed override (content/conversion.yaml)
+    assert "電子臺賬" in text("zh-tw", "nansha-batch6-05") and "電子台賬" in text("zh-hk", "nansha-batch6-05")
+    assert "发展" in text("zh-hans", "nansha-batch6-06")
+
+
+def test_traditional_pages_use_corner_brackets(root_site):
+    for variant in ("zh-hk", "zh-tw"):
+        for page in html_pages(root_site / variant):
+            body = page.read_text(encoding="utf-8")
+            assert "“" not in body and "”" not in body and "‘" not in body and "’" not in body, page
+        # Measure 27 closes a quote it never opened (水平”。): the lone mark converts too.
+        assert "服務水平」。" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+        assert "「交易所直通車」" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+    assert "“交易所直通车”" in (root_site / "zh-hans/measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+
+
+def test_truncated_measure_says_so(root_site):
+    for variant, words in (("zh-hans", "原文不完整"), ("zh-hk", "原文不完整"), ("zh-tw", "原文不完整")):
+        page = (root_site / variant / "measures/gzdd-2022-39/index.html").read_text(encoding="utf-8")
+        assert words in page and 'role="note"' in page
+        assert words not in (root_site / variant / "measures/gzdd-2022-38/index.html").read_text(encoding="utf-8")
+
+
+def test_measure_page_metadata_citation_and_json_ld(root_site):
+    page = (root_site / "zh-hans/measures/nansha-batch6-09/index.html").read_text(encoding="utf-8")
+    for expected in ("穗府函〔2022〕183号", "2022年8月9日", "贸易便利化", "市商务局", "黄埔海关", "市有关行政区",
+                     'rel="prev" href="/zh-hans/measures/nansha-batch6-08/"',
+                     'rel="next" href="/zh-hans/measures/nansha-batch6-10/"'):
+        assert expected in page
+    assert ("《广州市人民政府关于推广实施中国（广东）自由贸易试验区广州南沙新区片区第六批改革创新经验的通知》"
+            "（穗府函〔2022〕183号，2022年8月9日）第9项“打造跨境电商出口退货集散复销中心”，"
+            "http://127.0.0.1:8000/zh-hans/measures/nansha-batch6-09/") in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["@type"] == "Legislation" and data["inLanguage"] == "zh-Hans"
+    assert data["legislationIdentifier"] == "穗府函〔2022〕183号" and data["datePublished"] == "2022-08-09"
+    assert data["legislationPassedBy"]["name"] == "广州市人民政府"
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/zh-hans/measures/nansha-batch6-09/">' in page
+    assert '<meta property="og:title" content="打造跨境电商出口退货集散复销中心">' in page
+
+
+def test_sitemap_and_feeds_are_well_formed(site):
+    out, prefix = site
+    sitemap = ET.parse(out / "sitemap.xml").getroot()
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    urls = sitemap.findall("s:url", ns)
+    pages = [p for p in html_pages(out) if p.parent != out]
+    assert len(urls) == len(pages)
+    for url in urls:
+        assert len(url.findall("x:link", ns)) == 3
+        assert target_file(out, prefix, url.find("s:loc", ns).text).is_file()
+    for variant in VARIANTS:
+        feed = ET.parse(out / variant.code / "feed.xml").getroot()
+        entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
+        assert len(entries) == 57
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == variant.lang
+
+
+def test_two_builds_are_byte_identical(root_site, tmp_path):
+    build(ROOT, ROOT / "content", tmp_path / "again")
+    assert tree(tmp_path / "again") == tree(root_site)
+
+
+def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path):
+    import shutil
+
+    for folder in ("content", "seeds", "templates", "static"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    out = tmp_path / "site"
+    build(tmp_path, tmp_path / "content", out)
+    before = tree(out)
+
+    measure = tmp_path / "templates/measure.html"
+    measure.write_text(measure.read_text(encoding="utf-8").replace("{{ m.title }}", "{{ m.no_such_field }}", 1),
+                       encoding="utf-8")
+    with pytest.raises(ContentError) as raised:
+        build(tmp_path, tmp_path / "content", out)
+    assert raised.value.diagnostics[0].path.endswith("measure.html")
+    assert tree(out) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []

@@ -1,0 +1,136 @@
+"""The built handbook in a real headless Chromium, and every page through the Nu checker."""
+
+from __future__ import annotations
+
+import pytest
+
+from handbook.builder import build
+from handbook.variants import VARIANTS
+from tests.browser import axe_violations, format_violations, launch_browser, serve, vnu_errors
+from tests.conftest import ROOT
+from tests.sitecheck import html_pages
+
+PAGE_TYPES = {
+    "home": "", "source": "sources/nansha-batch6/", "topic": "topics/finance/",
+    "category": "categories/rule-of-law-environment/", "unit": "units/human-resources-social-security/",
+    "measure": "measures/gzdd-2022-39/", "about": "about/",
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("browser") / "site"
+    build(ROOT, ROOT / "content", out, "http://127.0.0.1:8000/handbook/")
+    return out
+
+
+@pytest.fixture(scope="module")
+def base(site):
+    with serve(site, "/handbook/") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with launch_browser() as browser:
+        yield browser
+
+
+@pytest.fixture
+def page(browser):
+    # locale en-US: the root page then has no Chinese preference to follow.
+    context = browser.new_context(locale="en-US")
+    yield context.new_page()
+    context.close()
+
+
+def test_every_page_is_valid_html(site):
+    pages = html_pages(site)
+    assert len(pages) > 300
+    errors = vnu_errors(pages)
+    assert errors == [], "\n".join(errors[:30])
+
+
+@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
+@pytest.mark.parametrize("kind", list(PAGE_TYPES))
+def test_no_accessibility_violations(page, base, variant, kind):
+    response = page.goto(f"{base}{variant}/{PAGE_TYPES[kind]}")
+    assert response.status == 200
+    assert page.evaluate("document.documentElement.lang") == next(v.lang for v in VARIANTS if v.code == variant)
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+@pytest.mark.parametrize("path, status", [("", 200), ("no/such/page/", 404)])
+def test_root_and_404_pages_are_accessible(page, base, path, status):
+    assert page.goto(base + path).status == status
+    violations = axe_violations(page)
+    assert violations == [], format_violations(violations)
+
+
+def test_dark_mode_keeps_contrast(browser, base):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{base}zh-hk/measures/gzdd-2022-39/")
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(22, 22, 22)"
+    violations = axe_violations(page)
+    context.close()
+    assert violations == [], format_violations(violations)
+
+
+def test_variant_choice_is_remembered_and_root_follows_languages(browser, base):
+    context = browser.new_context(locale="en-US")
+    page = context.new_page()
+    page.goto(f"{base}zh-hans/measures/nansha-batch6-07/")
+    page.click("nav.variants a[hreflang='zh-Hant-TW']")
+    page.wait_for_url(f"{base}zh-tw/measures/nansha-batch6-07/")
+    assert page.evaluate("document.documentElement.lang") == "zh-Hant-TW"
+    page.goto(base)
+    page.wait_for_url(f"{base}zh-tw/")
+    context.close()
+
+    for languages, expected in (("zh-HK", "zh-hk"), ("zh-TW", "zh-tw"), ("zh-CN", "zh-hans")):
+        context = browser.new_context(locale=languages)
+        page = context.new_page()
+        page.goto(base)
+        page.wait_for_url(f"{base}{expected}/")
+        context.close()
+
+
+def test_pages_read_without_javascript(browser, base):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}zh-tw/measures/nansha-batch6-16/")
+    assert "行政復議" in page.inner_text("main")
+    page.goto(base)  # the root page offers the three variants as plain links
+    assert page.locator(".choices a").count() == 3
+    context.close()
+
+
+def test_phone_width_needs_no_sideways_scrolling(browser, base):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    for kind, path in PAGE_TYPES.items():
+        page.goto(f"{base}zh-hans/{path}")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, kind
+    context.close()
+
+
+def test_skip_link_and_visible_focus(page, base):
+    page.goto(f"{base}zh-hans/measures/nansha-batch6-01/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    box = page.locator("a.skip").bounding_box()
+    assert box and box["x"] >= 0 and box["y"] >= 0
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+
+
+def test_print_shows_the_measure_and_its_citation_only(page, base):
+    page.goto(f"{base}zh-hans/measures/nansha-batch6-01/")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.site-header nav', '.pager', '.related', '.site-footer']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none"] * 4
+    assert page.locator(".citation").is_visible() and page.locator(".official").is_visible()
+    assert "http://127.0.0.1:8000/handbook/zh-hans/measures/nansha-batch6-01/" in page.inner_text(".citation")
