@@ -9,9 +9,9 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test clean browser-deps screenshots
+.PHONY: setup check import build serve test clean node-deps browser-deps screenshots
 
-setup: $(READY)
+setup: $(READY) node-deps
 
 # Debian ships venv support in a separate package: install it when missing.
 $(READY): pyproject.toml
@@ -27,37 +27,42 @@ $(READY): pyproject.toml
 check: $(READY)
 	$(PY) build.py check
 
-build: $(READY)
+build: $(READY) node-deps
 	$(PY) build.py build
 
 # Builds, then serves on http://127.0.0.1:8000 (PORT=8001 make serve for another port).
-serve: $(READY)
+serve: $(READY) node-deps
 	$(PY) build.py serve --port $(or $(PORT),8000)
 
 import: $(READY)
 	$(PY) build.py import-seeds
 
+# Node packages from package-lock.json: Pagefind (the search index, so every
+# build needs it) and axe-core (tests). npm ci runs only when node_modules is
+# older than the lock file; Debian's nodejs and npm are installed if missing.
+node-deps:
+	@command -v npm >/dev/null || { echo "node-deps: installing nodejs npm"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+
 # The browser tests (tests/browser.py) drive Debian's Chromium (Playwright's
-# own build is a download this network refuses), check pages with vnu.jar
-# (Java) and inject axe-core from npm. apt-get update runs only when something
-# is missing, npm ci only when node_modules is older than the lock file.
+# own build is a download this network refuses) and check pages with vnu.jar
+# (Java). apt-get update runs only when something is missing.
 browser-deps:
 	@missing=; \
 	  [ -x /usr/bin/chromium ] || missing+=" chromium"; \
 	  command -v java >/dev/null || missing+=" default-jre-headless"; \
-	  command -v npm >/dev/null || missing+=" nodejs npm"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "browser-deps: installing$$missing"; \
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi
-	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
 
-test: $(READY) browser-deps
+test: $(READY) node-deps browser-deps
 	$(PY) -m pytest
 
 # Screenshots for the README: Chromium needs a CJK font to draw the pages.
-screenshots: $(READY) browser-deps
+screenshots: $(READY) node-deps browser-deps
 	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) docs/make_screenshots.py

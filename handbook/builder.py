@@ -1,6 +1,6 @@
 """`build`: content/ to a complete static site in site/, one timed stage at a time.
 
-    check -> convert + render (per variant) -> static assets -> write (atomic)
+    check -> convert + render (per variant) -> static assets -> write -> index (Pagefind)
 
 Nothing is written until everything has rendered, so a content error or a
 template error leaves the previous site exactly as it was.
@@ -18,6 +18,7 @@ from .checks import check_content
 from .diagnostics import ContentError, Diagnostic, display_path
 from .files import write_tree
 from .render import render_site
+from .search import index_site, pagefind_binary, query_table_files
 
 
 @dataclass
@@ -47,8 +48,15 @@ def build(root: Path, content_dir: Path, out_dir: Path, base_url: str | None = N
         raise ContentError([template_diagnostic(error, root / "templates")]) from None
     started = report.line("render", started, f"{len(files)} files in 3 variants")
     files.update(static_files(root / "static"))
-    write_tree(out_dir, files)
-    report.line("write", started, f"{len(files)} files to {out_dir.name}/")
+    files.update(query_table_files(handbook))
+    binary = pagefind_binary(root)
+
+    def index(folder: Path) -> None:
+        nonlocal started
+        started = report.line("write", started, f"{len(files)} files")
+        report.line("index", started, index_site(folder, binary) or "Pagefind index")
+
+    write_tree(out_dir, files, finish=index)
     return report
 
 

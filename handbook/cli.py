@@ -69,6 +69,7 @@ def _site_options(command) -> None:
 
 def _build(args) -> int:
     from .builder import build
+    from .search import SearchIndexError
 
     if args.base_url and not args.base_url.endswith("/"):
         print(f"build: error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
@@ -78,6 +79,9 @@ def _build(args) -> int:
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         print("build: stopped; the previous site is unchanged", file=sys.stderr)
+        return 1
+    except SearchIndexError as error:
+        print(f"build: error: {error}\nbuild: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
     for name, seconds, what in report.stages:
         print(f"{name:<8} {seconds * 1000:7.0f} ms  {what}")

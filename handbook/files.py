@@ -25,8 +25,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_tree(target: Path, files: dict[str, bytes]) -> None:
+def write_tree(target: Path, files: dict[str, bytes], finish=None) -> None:
     """Replace the folder `target` with exactly `files` (path below target -> bytes).
+
+    `finish(folder)`, if given, runs on the complete new folder before it is
+    swapped in (the search indexer adds its files there); if it raises, the
+    previous folder stays.
 
     The new tree is written into a temporary sibling folder and swapped in
     with two renames, so a build that fails half-way leaves the previous
@@ -40,6 +44,8 @@ def write_tree(target: Path, files: dict[str, bytes]) -> None:
             path = fresh / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        if finish:
+            finish(fresh)
         os.chmod(fresh, 0o755)
         old = target.parent / f".{target.name}.old-{os.getpid()}"
         if target.exists():

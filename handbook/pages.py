@@ -80,6 +80,13 @@ class AboutView:
 
 
 @dataclass(frozen=True)
+class SearchView:
+    """The search page: its facets come from the index, in the browser."""
+
+    facets: tuple[str, ...] = ("source", "category", "topic", "unit")
+
+
+@dataclass(frozen=True)
 class Page:
     key: PageKey
     template: str
@@ -145,6 +152,7 @@ def variant_pages(content: Content, strings: dict[str, str]) -> list[Page]:
             tuple((s, len(index.by_source[s.id])) for s in content.sources),
             index.counted("topic"), index.counted("category"), index.counted("unit"), index.refs[0])),
         Page(PageKey("about"), "about.html", strings["about_title"], AboutView(content.sources)),
+        Page(PageKey("search"), "search.html", strings["search_title"], SearchView()),
     ]
     for source in content.sources:
         refs = index.by_source[source.id]

@@ -107,7 +107,7 @@ def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
         "v": variant, "site": site, "t": t, "all_sources": content.sources,
         "url": lambda kind, id="": urls.page(variant.code, PageKey(kind, id)),
         "absolute": lambda kind, id="": urls.absolute(page_path(variant.code, PageKey(kind, id))),
-        "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""),
+        "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
     }
 
 

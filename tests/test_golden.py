@@ -1,7 +1,8 @@
 """A small fixture handbook, built end to end, must give exactly the golden files.
 
 tests/fixture/ is a three-measure handbook with its own seed; tests/golden/
-holds every file its build writes (except static/, copied as is). A change
+holds every file its build writes (except static/, copied as is, and the
+Pagefind index, which tests/test_search.py judges by what it finds). A change
 to templates or rendering shows up here as a diff to read. After a
 deliberate change, regenerate with
 `.venv/bin/python -m pytest tests/test_golden.py --update-expected` and review
@@ -22,7 +23,7 @@ GOLDEN = ROOT / "tests/golden"
 
 def test_fixture_site_matches_golden_files(tmp_path, request):
     build(ROOT, FIXTURE / "content", tmp_path / "site")
-    built = {path: data for path, data in tree(tmp_path / "site").items() if not path.startswith("static/")}
+    built = {path: data for path, data in tree(tmp_path / "site").items() if not path.startswith(("static/", "pagefind/"))}
     if request.config.getoption("--update-expected"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for path, data in built.items():

@@ -13,7 +13,7 @@ from tests.sitecheck import html_pages
 PAGE_TYPES = {
     "home": "", "source": "sources/nansha-batch6/", "topic": "topics/finance/",
     "category": "categories/rule-of-law-environment/", "unit": "units/human-resources-social-security/",
-    "measure": "measures/gzdd-2022-39/", "about": "about/",
+    "measure": "measures/gzdd-2022-39/", "about": "about/", "search": "search/?q=%E4%BA%BA%E6%89%8D",
 }
 
 
@@ -56,6 +56,8 @@ def test_every_page_is_valid_html(site):
 def test_no_accessibility_violations(page, base, variant, kind):
     response = page.goto(f"{base}{variant}/{PAGE_TYPES[kind]}")
     assert response.status == 200
+    if kind == "search":  # results, facets and their counts drawn in
+        page.wait_for_selector("#search[data-ready] #search-results li")
     assert page.evaluate("document.documentElement.lang") == next(v.lang for v in VARIANTS if v.code == variant)
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)

@@ -1,0 +1,108 @@
+"""Search: the Pagefind index, and the tables that make queries script-blind.
+
+Pagefind indexes each variant's measure pages into an index of its own (one
+per `<html lang>`), and never matches Simplified to Traditional. So the
+search page converts the reader's query into the page's script before it
+searches. The conversion tables are made here, at build time, from the
+content itself: every variant's text is the Simplified text converted
+character for character (OpenCC plus content/conversion.yaml), so lining
+them up gives exactly the mapping the index was built with, including the
+reviewed fixes, and only for characters the handbook uses. A character with
+more than one counterpart (制 → 制 or 製) is decided by its neighbour, as in
+the content.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from .convert import Converter, convert_content
+from .model import Content, Handbook
+from .variants import SIMPLIFIED, VARIANTS
+
+PAGEFIND_VERSION = "1.6.0"
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed."""
+
+
+def searchable_texts(content: Content) -> list[str]:
+    """The text of every record that reaches the index or the facets, in a fixed order."""
+    texts = [f"{m.title}\n{m.text}\n{m.scope or ''}" for m in content.measures]
+    texts += [f"{s.title}\n{s.short_title}\n{s.number or ''}\n" + "\n".join(c.name for c in s.categories)
+              for s in content.sources]
+    texts += [u.name for u in content.units] + [t.name for t in content.topics]
+    return texts
+
+
+def _table(pairs: list[tuple[str, str]]) -> dict:
+    """Character mapping from aligned texts: {map, next, prev} for the JavaScript converter."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    contexts: dict[tuple[str, str], dict[str, Counter]] = {"next": defaultdict(Counter), "prev": defaultdict(Counter)}
+    for source, target in pairs:
+        for i, (a, b) in enumerate(zip(source, target)):
+            counts[a][b] += 1
+            contexts["next"][a + source[i + 1: i + 2]][b] += 1
+            contexts["prev"][source[i - 1: i] + a][b] += 1
+    default = {a: c.most_common(1)[0][0] for a, c in counts.items()}
+    table = {"map": {a: b for a, b in sorted(default.items()) if a != b}, "next": {}, "prev": {}}
+    ambiguous = {a for a, c in counts.items() if len(c) > 1}
+    for side in ("next", "prev"):
+        for pair, c in sorted(contexts[side].items()):
+            char = pair[0] if side == "next" else pair[-1]
+            if char in ambiguous and len(pair) == 2 and len(c) == 1:
+                (b,) = c
+                if b != default[char]:
+                    table[side][pair] = b
+    return table
+
+
+def query_tables(handbook: Handbook) -> dict[str, dict]:
+    """Per variant code: {"toSimplified": table, "fromSimplified": table} for queries."""
+    simplified = searchable_texts(handbook.content)
+    converted = {v.code: searchable_texts(convert_content(handbook.content, Converter(v, handbook.overrides)))
+                 for v in VARIANTS if v.traditional}
+    for code, texts in converted.items():
+        for a, b in zip(simplified, texts):
+            if len(a) != len(b):  # conversion is character for character; the tables rely on it
+                raise ValueError(f"{code} conversion changed the length of: {a[:40]}")
+    to_simplified = _table([(b, a) for texts in converted.values() for a, b in zip(simplified, texts)])
+    tables = {SIMPLIFIED.code: {"toSimplified": to_simplified, "fromSimplified": _table([])}}
+    for code, texts in converted.items():
+        tables[code] = {"toSimplified": to_simplified, "fromSimplified": _table(list(zip(simplified, texts)))}
+    return tables
+
+
+def query_table_files(handbook: Handbook) -> dict[str, bytes]:
+    return {f"{code}/search/script.json": json.dumps(table, ensure_ascii=False, separators=(",", ":"),
+                                                     sort_keys=True).encode()
+            for code, table in query_tables(handbook).items()}
+
+
+def pagefind_binary(root: Path) -> Path:
+    """The extended Pagefind binary (Chinese segmentation) installed by `npm ci`."""
+    if os.environ.get("PAGEFIND_BINARY_PATH"):
+        return Path(os.environ["PAGEFIND_BINARY_PATH"])
+    found = sorted((root / "node_modules" / "@pagefind").glob("*/bin/pagefind_extended"))
+    if not found:
+        raise SearchIndexError("the Pagefind binary is not installed: run `make setup` (npm ci installs "
+                               f"pagefind {PAGEFIND_VERSION}), or set PAGEFIND_BINARY_PATH")
+    return found[0]
+
+
+def index_site(site: Path, binary: Path) -> str:
+    """Run Pagefind over a written site folder; returns its summary line."""
+    try:
+        result = subprocess.run([str(binary), "--site", str(site), "--output-subdir", "pagefind"],
+                                capture_output=True, text=True, timeout=600)
+    except OSError as error:
+        raise SearchIndexError(f"cannot run {binary}: {error}") from None
+    if result.returncode != 0:
+        raise SearchIndexError(f"pagefind failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    pages = next((line.strip() for line in result.stdout.splitlines() if "Indexed" in line and "page" in line), "")
+    return pages

@@ -1,0 +1,174 @@
+"""Search in a real browser: recall and precision, in every variant, whichever script is typed.
+
+The truth for each query is computed from the content by plain substring
+search over what a measure page shows and the index holds (title, source
+title and number, date, category, topics, units, 推广范围, official text),
+in the page's variant. Each query is typed in the page's own script and in
+the other two; the other scripts must find what the right one finds.
+"""
+
+from __future__ import annotations
+
+import statistics
+from urllib.parse import quote
+
+import pytest
+
+from handbook.builder import build
+from handbook.checks import check_content
+from handbook.convert import Converter, convert_content
+from handbook.pages import Index
+from handbook.variants import BY_CODE, VARIANTS
+from tests.browser import launch_browser, serve
+from tests.conftest import ROOT
+
+# Two-character words, longer terms, names of units and programmes, all from the content.
+QUERIES = """
+营商 审批 信用 人才 港澳 海关 融资 专利 商标 登记 调解 社保 公证 供水 用电 跨境 退货 仲裁 发票 土地 职称 上市
+知识产权 营商环境 一站式 区块链 行政复议 信用修复 特种设备 电子发票 工程建设 跨境电商 法律服务 金融服务 人工智能
+市司法局 黄埔海关 市商务局 广州市税务局 市人力资源社会保障局 市场监管
+金镶玉 政务雷达 秒批 图书馆之城 跨境通 气候支行 苗圃贷 吐槽大会 一门式 无费区 湾创之星 社会危险性 观察员 税链
+""".split()
+
+RECALL, PRECISION = 0.98, 0.85
+HANDBOOK = check_content(ROOT / "content")
+
+
+def page_text(ref) -> str:
+    m, s = ref.measure, ref.source
+    parts = [m.title, s.title, s.number or "", f"{s.date.year}年{s.date.month}月{s.date.day}日", str(m.number),
+             ref.category.name if ref.category else "", *(t.name for t in ref.topics),
+             *(u.name for u in ref.units), m.scope or "", m.text]
+    return "\n".join(parts)
+
+
+def truth() -> dict[str, dict[str, set[str]]]:
+    """variant code -> Simplified query -> ids of the measures whose page contains it (in that script)."""
+    out = {}
+    for variant in VARIANTS:
+        convert = Converter(variant, HANDBOOK.overrides)
+        index = Index(convert_content(HANDBOOK.content, convert))
+        texts = {ref.measure.id: page_text(ref) for ref in index.refs}
+        out[variant.code] = {q: {i for i, text in texts.items() if convert(q) in text} for q in QUERIES}
+    return out
+
+
+TRUTH = truth()
+
+
+def typed(query: str, script: str) -> str:
+    return Converter(BY_CODE[script], HANDBOOK.overrides)(query)
+
+
+@pytest.fixture(scope="module")
+def search_page(tmp_path_factory):
+    out = tmp_path_factory.mktemp("search") / "site"
+    build(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/")
+    with serve(out, "/handbook/") as base, launch_browser() as browser:
+        page = browser.new_page()
+
+        def search(variant: str, query: str) -> list[str]:
+            page.goto(f"{base}{variant}/search/?q={quote(query)}")
+            page.wait_for_selector("#search[data-ready]")
+            while page.is_visible("#more-results"):
+                count = page.locator("#search-results li").count()
+                page.click("#more-results")
+                page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {count}")
+            hrefs = page.eval_on_selector_all("#search-results li > a", "links => links.map(a => a.pathname)")
+            return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
+
+        search.page, search.base = page, base
+        yield search
+
+
+def test_queries_come_from_the_content():
+    assert len(QUERIES) >= 40 and len(set(QUERIES)) == len(QUERIES)
+    for query in QUERIES:
+        assert TRUTH["zh-hans"][query], f"{query} occurs in no measure"
+
+
+def measure(search, variant: str, script: str) -> tuple[float, float, list[str]]:
+    recalls, precisions, misses = [], [], []
+    for query in QUERIES:
+        expected = TRUTH[variant][query]
+        found = search(variant, typed(query, script))
+        recalls.append(len(expected & set(found)) / len(expected))
+        top = found[:10]
+        precisions.append(len(expected & set(top)) / len(top) if top else 0.0)
+        if recalls[-1] < 1 or precisions[-1] < 1:
+            misses.append(f"{typed(query, script)}: recall {recalls[-1]:.2f}, P@10 {precisions[-1]:.2f}")
+    return statistics.mean(recalls), statistics.mean(precisions), misses
+
+
+@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
+def test_recall_and_precision_in_every_script(search_page, variant):
+    lines = []
+    for script in [variant] + [v.code for v in VARIANTS if v.code != variant]:
+        recall, precision, misses = measure(search_page, variant, script)
+        mode = "same script" if script == variant else f"typed in {script}"
+        lines.append(f"{variant} pages, {mode}: recall {recall:.3f}, P@10 {precision:.3f} ({len(QUERIES)} queries)")
+        print(lines[-1], *("   " + m for m in misses), sep="\n")
+        assert recall >= RECALL and precision >= PRECISION, "\n".join(lines + misses)
+
+
+def test_facets_return_exactly_the_measures_with_that_value(search_page):
+    page, base = search_page.page, search_page.base
+    content = convert_content(HANDBOOK.content, Converter(BY_CODE["zh-hk"], HANDBOOK.overrides))
+    index = Index(content)
+    finance = next(t for t in content.topics if t.id == "finance")
+    tax = next(u for u in content.units if u.id == "tax")
+    cases = [
+        ({"topic": [finance.name]}, {r.measure.id for r in index.by_topic["finance"]}),
+        ({"unit": [tax.name]}, {r.measure.id for r in index.by_unit["tax"]}),
+        ({"topic": [finance.name], "source": [content.sources[1].short_title]},
+         {r.measure.id for r in index.by_topic["finance"] if r.measure.source == "nansha-batch6"}),
+    ]
+    for filters, expected in cases:
+        query = "&".join(f"{k}={quote(v)}" for k, values in filters.items() for v in values)
+        page.goto(f"{base}zh-hk/search/?{query}")
+        page.wait_for_selector("#search[data-ready]")
+        while page.is_visible("#more-results"):
+            page.click("#more-results")
+        found = {h.rstrip("/").rsplit("/", 1)[-1] for h in
+                 page.eval_on_selector_all("#search-results li > a", "links => links.map(a => a.pathname)")}
+        assert found == expected, filters
+        for facet, values in filters.items():  # the boxes show what the URL says
+            for value in values:
+                assert page.is_checked(f"input[name={facet}][value='{value}']")
+    # Facet labels and counts are in the page's script.
+    label = page.inner_text("fieldset[data-facet=topic]")
+    assert "金融服務" in label and "金融服务" not in label
+
+
+def test_box_on_a_measure_page_lands_on_search_results(search_page):
+    page, base = search_page.page, search_page.base
+    page.goto(f"{base}zh-tw/measures/nansha-batch6-07/")
+    page.fill("#site-search", "知识产权")  # typed in Simplified on a Taiwan page
+    page.press("#site-search", "Enter")
+    page.wait_for_url(f"{base}zh-tw/search/?q=*")
+    page.wait_for_selector("#search[data-ready]")
+    assert page.locator("#search-results li").count() > 0
+    assert "知識產權" in page.inner_text("#search-results")
+    status = page.locator("#search-status")
+    assert status.get_attribute("role") == "status" and "項措施" in status.inner_text()
+
+
+def test_query_is_kept_in_the_url_and_back_works(search_page):
+    page, base = search_page.page, search_page.base
+    page.goto(f"{base}zh-hans/search/")
+    page.wait_for_selector("#search[data-ready]")
+    for query in ("区块链", "气候支行"):
+        page.fill("#q", query)
+        page.press("#q", "Enter")
+        page.wait_for_url(f"**/search/?q={quote(query)}")
+    page.go_back()
+    page.wait_for_url(f"**/search/?q={quote('区块链')}")
+    page.wait_for_function("document.getElementById('q').value === '区块链'")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('4')")
+
+
+def test_nothing_found_says_so(search_page):
+    page, base = search_page.page, search_page.base
+    page.goto(f"{base}zh-hans/search/?q={quote('量子计算机')}")
+    page.wait_for_selector("#search[data-ready]")
+    assert "没有找到" in page.inner_text("#search-status")
