@@ -14,6 +14,8 @@ from .model import Category, Content, Measure, Source, Topic, Unit
 from .urls import PageKey
 
 RELATED_LIMIT = 6
+PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
+FEED_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -49,9 +51,35 @@ class HomeView:
 
 
 @dataclass(frozen=True)
+class Pagination:
+    number: int  # 1-based
+    count: int
+    total: int  # measures in the whole list
+    first: int  # 1-based position of this page's first measure in the list
+
+    size: int  # measures on this page
+
+    @property
+    def last(self) -> int:
+        return self.first + self.size - 1
+
+    @property
+    def window(self) -> tuple[int | None, ...]:
+        """Page numbers to link: first, last and two on each side of this one; None marks a gap."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
 class SourceView:
     source: Source
-    groups: tuple[tuple[Category | None, tuple[MeasureRef, ...]], ...]
+    groups: tuple[tuple[Category | None, tuple[MeasureRef, ...]], ...]  # this page's measures
+    pagination: Pagination
 
 
 @dataclass(frozen=True)
@@ -61,8 +89,9 @@ class ListingView:
     kind: str
     name: str
     description: str
-    measures: tuple[MeasureRef, ...]
+    measures: tuple[MeasureRef, ...]  # this page's measures
     siblings: tuple[Counted, ...]
+    pagination: Pagination
     source: Source | None = None  # for a category: the document it belongs to
 
 
@@ -105,11 +134,15 @@ class Index:
         self.units = {u.id: u for u in content.units}
         self.categories = {c.id: (s, c) for s in content.sources for c in s.categories}
         self.refs = tuple(self._ref(m) for m in content.measures)
+        self.order = {r.measure.id: i for i, r in enumerate(self.refs)}
+        self._counted: dict[str, tuple[Counted, ...]] = {}
         self.by_source, self.by_topic, self.by_unit, self.by_category = (defaultdict(list) for _ in range(4))
+        self.position: dict[tuple[str, str], int] = {}  # (topic, measure id) -> place in by_topic
         for ref in self.refs:
             m = ref.measure
             self.by_source[m.source].append(ref)
             for t in m.topics:
+                self.position[(t, m.id)] = len(self.by_topic[t])
                 self.by_topic[t].append(ref)
             for u in m.units:
                 self.by_unit[u].append(ref)
@@ -123,29 +156,62 @@ class Index:
                           tuple(self.units[u] for u in m.units))
 
     def counted(self, kind: str) -> tuple[Counted, ...]:
-        if kind == "topic":
-            return tuple(Counted(PageKey("topic", t.id), t.name, len(self.by_topic[t.id])) for t in self.content.topics)
-        if kind == "unit":
-            return tuple(Counted(PageKey("unit", u.id), u.name, len(self.by_unit[u.id])) for u in self.content.units)
-        return tuple(Counted(PageKey("category", c.id), c.name, len(self.by_category[c.id]), s.short_title)
-                     for s in self.content.sources for c in s.categories)
+        """Each topic, unit or category with its number of measures (computed once per kind)."""
+        if kind not in self._counted:
+            if kind == "topic":
+                items = (Counted(PageKey("topic", t.id), t.name, len(self.by_topic[t.id])) for t in self.content.topics)
+            elif kind == "unit":
+                items = (Counted(PageKey("unit", u.id), u.name, len(self.by_unit[u.id])) for u in self.content.units)
+            else:
+                items = (Counted(PageKey("category", c.id), c.name, len(self.by_category[c.id]), s.short_title)
+                         for s in self.content.sources for c in s.categories)
+            self._counted[kind] = tuple(items)
+        return self._counted[kind]
 
     def related(self, ref: MeasureRef) -> tuple[MeasureRef, ...]:
-        """Measures sharing the most topics with this one, then in handbook order."""
+        """Measures sharing the most topics with this one, nearest in handbook order first.
+
+        Candidates are the RELATED_LIMIT measures on each side of this one in
+        each of its topics' lists, so the work per measure does not grow
+        with the size of the handbook.
+        """
         shared: dict[str, int] = defaultdict(int)
-        order = {r.measure.id: i for i, r in enumerate(self.refs)}
         found = {}
         for topic in ref.measure.topics:
-            for other in self.by_topic[topic]:
+            members = self.by_topic[topic]
+            at = self.position[(topic, ref.measure.id)]
+            for other in members[max(0, at - RELATED_LIMIT): at + RELATED_LIMIT + 1]:
                 if other.measure.id != ref.measure.id:
                     shared[other.measure.id] += 1
                     found[other.measure.id] = other
-        ranked = sorted(found, key=lambda i: (-shared[i], order[i]))
+        here = self.order[ref.measure.id]
+        ranked = sorted(found, key=lambda i: (-shared[i], abs(self.order[i] - here), self.order[i]))
         return tuple(found[i] for i in ranked[:RELATED_LIMIT])
 
 
-def variant_pages(content: Content, strings: dict[str, str]) -> list[Page]:
+def paginated(refs, page_size: int):
+    """(Pagination, slice) for each page of a list; one empty page for an empty list."""
+    count = max(1, -(-len(refs) // page_size))
+    for number in range(1, count + 1):
+        start = (number - 1) * page_size
+        chunk = tuple(refs[start:start + page_size])
+        yield Pagination(number, count, len(refs), start + 1, len(chunk)), chunk
+
+
+def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
+    """Consecutive measures of one category together, for a source page."""
+    groups: list = []
+    for ref in refs:
+        if groups and groups[-1][0] == ref.category:
+            groups[-1][1].append(ref)
+        else:
+            groups.append((ref.category, [ref]))
+    return tuple((category, tuple(items)) for category, items in groups)
+
+
+def variant_pages(content: Content, strings: dict[str, str], page_size: int | None = None) -> list[Page]:
     """Every page of one variant, in a fixed order."""
+    page_size = page_size or PAGE_SIZE
     index = Index(content)
     pages = [
         Page(PageKey("home"), "home.html", "", HomeView(
@@ -155,27 +221,30 @@ def variant_pages(content: Content, strings: dict[str, str]) -> list[Page]:
         Page(PageKey("search"), "search.html", strings["search_title"], SearchView()),
     ]
     for source in content.sources:
-        refs = index.by_source[source.id]
-        groups = [(c, tuple(r for r in refs if r.measure.category == c.id)) for c in source.categories]
-        groups = tuple(groups) if groups else ((None, tuple(refs)),)
-        pages.append(Page(PageKey("source", source.id), "source.html", source.short_title,
-                          SourceView(source, groups), source.description or source.title))
-    for topic in content.topics:
-        pages.append(Page(PageKey("topic", topic.id), "listing.html", topic.name, ListingView(
-            "topic", topic.name, topic.description, tuple(index.by_topic[topic.id]), index.counted("topic")),
-            topic.description))
-    for category_id, (source, category) in index.categories.items():
-        pages.append(Page(PageKey("category", category_id), "listing.html", category.name, ListingView(
-            "category", category.name, "", tuple(index.by_category[category_id]), index.counted("category"), source)))
-    for unit in content.units:
-        pages.append(Page(PageKey("unit", unit.id), "listing.html", unit.name, ListingView(
-            "unit", unit.name, "", tuple(index.by_unit[unit.id]), index.counted("unit"))))
-    for source_id, refs in index.by_source.items():
+        order = {c.id: i for i, c in enumerate(source.categories)}
+        refs = sorted(index.by_source[source.id], key=lambda r: (order.get(r.measure.category, -1), r.measure.number))
+        for pagination, chunk in paginated(refs, page_size):
+            pages.append(Page(PageKey("source", source.id, pagination.number), "source.html", source.short_title,
+                              SourceView(source, _grouped(chunk), pagination), source.description or source.title))
+    lists = [("topic", t.id, t.name, t.description, index.by_topic[t.id], None) for t in content.topics]
+    lists += [("category", c_id, c.name, "", index.by_category[c_id], s) for c_id, (s, c) in index.categories.items()]
+    lists += [("unit", u.id, u.name, "", index.by_unit[u.id], None) for u in content.units]
+    for kind, id, name, description, refs, source in lists:
+        for pagination, chunk in paginated(refs, page_size):
+            pages.append(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
+                kind, name, description, chunk, index.counted(kind), pagination, source), description))
+    for refs in index.by_source.values():
         for i, ref in enumerate(refs):
             view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
                                index.related(ref))
             pages.append(Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text)))
     return pages
+
+
+def feed_entries(index: Index) -> tuple[MeasureRef, ...]:
+    """The newest measures: by document date, then number, newest first."""
+    newest = sorted(index.refs, key=lambda r: (r.source.date, r.source.id, r.measure.number), reverse=True)
+    return tuple(newest[:FEED_SIZE])
 
 
 def summary(text: str, limit: int = 100) -> str:

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
-from .pages import Index, MeasureView, Page, variant_pages
+from .pages import Index, MeasureView, Page, feed_entries, variant_pages
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import VARIANTS, Variant
 
@@ -105,7 +105,7 @@ def _alternates(urls: Urls, key: PageKey) -> list[Alternate]:
 def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
     return {
         "v": variant, "site": site, "t": t, "all_sources": content.sources,
-        "url": lambda kind, id="": urls.page(variant.code, PageKey(kind, id)),
+        "url": lambda kind, id="", page=1: urls.page(variant.code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(variant.code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
     }
@@ -153,10 +153,10 @@ def _jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
 
 
 def _render_feed(env, urls: Urls, variant: Variant, site, t, content) -> str:
-    index = Index(content)
+    entries = feed_entries(Index(content))
     updated = max(s.date for s in content.sources) if content.sources else datetime.date(2000, 1, 1)
     context = _helpers(urls, variant, site, t, content)
-    context.update(entries=index.refs, updated=f"{updated.isoformat()}T00:00:00Z")
+    context.update(entries=entries, updated=f"{updated.isoformat()}T00:00:00Z")
     return env.get_template("feed.xml").render(**context)
 
 

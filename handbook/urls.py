@@ -20,13 +20,15 @@ ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robot
 class PageKey:
     kind: str
     id: str = ""
+    page: int = 1  # pages of a long list: 2, 3, … live under page/<n>/
 
 
 def page_path(variant_code: str, key: PageKey) -> str:
     """Path of a page below the site root, e.g. zh-hk/measures/nansha-batch6-07/."""
     if key.kind in SINGLE_PAGES:
         return f"{variant_code}/{SINGLE_PAGES[key.kind]}"
-    return f"{variant_code}/{FOLDERS[key.kind]}/{key.id}/"
+    more = f"page/{key.page}/" if key.page > 1 else ""
+    return f"{variant_code}/{FOLDERS[key.kind]}/{key.id}/{more}"
 
 
 def file_path(path: str) -> str:
