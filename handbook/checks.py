@@ -16,9 +16,9 @@ from .provenance import check_provenance
 from .validate import check_references
 
 
-def check_content(content_dir: Path) -> Handbook:
+def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None) -> Handbook:
     """The validated handbook, or ContentError with every diagnostic."""
-    loaded = load(content_dir)
+    loaded = load(content_dir, cache, on_file)
     diagnostics = loaded.diagnostics + check_references(loaded) + check_provenance(loaded)
     if diagnostics:
         raise ContentError(diagnostics)

@@ -43,17 +43,28 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="build the site into site/",
                                 description="Check content/, convert it to each script variant, render every "
-                                            "page and write the site into site/ (atomically: a failed build "
-                                            "leaves the previous site in place).")
+                                            "page, write the site into site/ and index it for search. Atomic: "
+                                            "a failed build leaves the previous site in place. Prints one line "
+                                            "per stage with its time and counts.")
     _site_options(build)
     build.set_defaults(run=_build)
 
-    serve = commands.add_parser("serve", help="build the site and serve it on http://127.0.0.1:8000",
-                                description="Build the site, then serve it on 127.0.0.1 under the path of the "
-                                            "base URL until interrupted.")
+    serve = commands.add_parser("serve", help="build, serve on http://127.0.0.1:8000, rebuild on every change",
+                                description="Build the site and serve it on 127.0.0.1 under the path of the "
+                                            "base URL. Watches content/, templates/ and static/: every change "
+                                            "rebuilds what it affects and reloads the open browser tab; an "
+                                            "invalid edit shows its errors in the terminal and over the page, "
+                                            "and the last good site stays served. Ctrl-C stops.")
     _site_options(serve)
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
     serve.set_defaults(run=_serve)
+
+    new = commands.add_parser("new", help="write a skeleton for the next measure of a source document",
+                              description="Write content/measures/<source-id>/<NN>.yaml for the next number of "
+                                          "that source, with the editor schema line and comments saying what "
+                                          "each field wants, and print its path.")
+    new.add_argument("source", metavar="SOURCE-ID", help="id of the source document, e.g. nansha-batch6")
+    new.set_defaults(run=_new)
 
     args = parser.parse_args(argv)
     return args.run(args)
@@ -63,19 +74,30 @@ def _site_options(command) -> None:
     command.add_argument("--out", type=Path, default=ROOT / "site", metavar="DIR",
                          help="where to write the site (default: site/)")
     command.add_argument("--base-url", metavar="URL",
-                         help="address the site is published at, ending in / (default: base_url in content/site.yaml); "
-                              "a bare path such as /handbook/ works too")
+                         help="address the site is published at, ending in / (default: base_url in "
+                              "content/site.yaml); a bare path such as /handbook/ works too")
+    command.add_argument("--verbose", action="store_true", help="also print a line per file read and written")
+
+
+def _builder(args):
+    from .builder import Builder
+    from .progress import Progress
+
+    if args.base_url and not args.base_url.endswith("/"):
+        print(f"error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
+        return None
+    return Builder(ROOT, args.content, args.out, args.base_url, Progress(verbose=args.verbose))
 
 
 def _build(args) -> int:
-    from .builder import build
     from .search import SearchIndexError
 
-    if args.base_url and not args.base_url.endswith("/"):
-        print(f"build: error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
+    builder = _builder(args)
+    if builder is None:
         return 2
+    started = time.perf_counter()
     try:
-        report = build(ROOT, args.content, args.out, args.base_url)
+        builder.build()
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         print("build: stopped; the previous site is unchanged", file=sys.stderr)
@@ -83,30 +105,47 @@ def _build(args) -> int:
     except SearchIndexError as error:
         print(f"build: error: {error}\nbuild: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
-    for name, seconds, what in report.stages:
-        print(f"{name:<8} {seconds * 1000:7.0f} ms  {what}")
-    args.built_for = report.base_url
+    print(f"built {display_path(args.out)}/ in {time.perf_counter() - started:.2f} s")
     return 0
 
 
 def _serve(args) -> int:
-    from .serve import make_server
+    from .devserver import serve_and_watch
     from .urls import Urls
 
-    code = _build(args)
-    if code:
-        return code
-    prefix = Urls(args.built_for).prefix
-    server = make_server(args.out, prefix, args.port, quiet=False)
-    print(f"serving {display_path(args.out)}/ at http://127.0.0.1:{server.server_port}{prefix} (Ctrl-C stops)")
+    builder = _builder(args)
+    if builder is None:
+        return 2
+    prefix = Urls(args.base_url or _base_url(args.content)).prefix
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+        serve_and_watch(builder, ROOT, prefix, args.port)
+    except OSError as error:
+        print(f"serve: error: cannot serve on 127.0.0.1:{args.port}: {error.strerror}\n"
+              f"  hint: another server may be running; try --port {args.port + 1}", file=sys.stderr)
+        return 2
     return 0
 
+
+def _base_url(content_dir: Path) -> str:
+    """base_url from site.yaml, before the first build (which may fail) has checked it."""
+    from .yamlfile import parse_yaml
+
+    document, _ = parse_yaml((content_dir / "site.yaml").read_bytes(), "site.yaml") \
+        if (content_dir / "site.yaml").is_file() else (None, [])
+    value = document.value.get("base_url") if document and isinstance(document.value, dict) else None
+    return value if isinstance(value, str) and value.endswith("/") else "/"
+
+
+def _new(args) -> int:
+    from .scaffold import ScaffoldError, new_measure
+
+    try:
+        path = new_measure(args.content, args.source)
+    except ScaffoldError as error:
+        print(f"new: error: {error}", file=sys.stderr)
+        return 1
+    print(display_path(path))
+    return 0
 
 
 def _check(args) -> int:

@@ -96,8 +96,13 @@ def _kind_of(relative: Path) -> str | None:
     return None
 
 
-def load(content_dir: Path) -> Loaded:
-    """Read and check every file of content/; model values for the files that pass."""
+def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None) -> Loaded:
+    """Read and check every file of content/; model values for the files that pass.
+
+    `cache` (path -> (size and mtime, result)) lets a rebuild skip parsing
+    and schema-checking the files that did not change.
+    """
+    cache = {} if cache is None else cache
     content_dir = Path(content_dir)
     sources, measures, units, topics = [], [], [], []
     loaded = Loaded(content_dir.resolve().parent, Content((), (), (), ()), [])
@@ -113,8 +118,13 @@ def load(content_dir: Path) -> Loaded:
                                                  "file is missing", "restore it from version control"))
 
     for kind, path in files:
-        document, problems = read_file(kind, path.read_bytes(), display_path(path),
-                                       str(path.relative_to(content_dir)))
+        stat = path.stat()
+        signature = (stat.st_size, stat.st_mtime_ns, display_path(path))
+        if cache.get(path, (None,))[0] != signature:
+            cache[path] = (signature, read_file(kind, path.read_bytes(), display_path(path),
+                                                str(path.relative_to(content_dir))))
+        document, problems = cache[path][1]
+        on_file(display_path(path))
         loaded.diagnostics.extend(problems)
         if problems:
             loaded.unreadable.add(path.relative_to(content_dir))

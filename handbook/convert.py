@@ -43,10 +43,16 @@ class Converter:
         self.fixes = {o.simplified: o.target(variant.code) for o in overrides if o.target(variant.code)}
         phrases = sorted(self.fixes, key=len, reverse=True)  # the longest phrase wins
         self.pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+        self.memo: dict[str, str] = {}  # a rebuild converts only the text that changed
 
     def __call__(self, text: str) -> str:
         if not self.variant.traditional or not text:
             return text
+        if text not in self.memo:
+            self.memo[text] = self._convert(text)
+        return self.memo[text]
+
+    def _convert(self, text: str) -> str:
         engine = _opencc(self.variant.opencc)
         if self.pattern is None:
             return engine.convert(text).translate(QUOTES)

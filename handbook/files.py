@@ -25,17 +25,19 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_tree(target: Path, files: dict[str, bytes], finish=None) -> None:
+def write_tree(target: Path, files: dict[str, bytes]) -> None:
     """Replace the folder `target` with exactly `files` (path below target -> bytes).
-
-    `finish(folder)`, if given, runs on the complete new folder before it is
-    swapped in (the search indexer adds its files there); if it raises, the
-    previous folder stays.
 
     The new tree is written into a temporary sibling folder and swapped in
     with two renames, so a build that fails half-way leaves the previous
     site untouched, and a server never sees a half-written one.
     """
+    fresh = stage_tree(target, files)
+    swap_in(fresh, target)
+
+
+def stage_tree(target: Path, files: dict[str, bytes]) -> Path:
+    """Write `files` into a new temporary folder beside `target`; returns it."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
@@ -44,14 +46,21 @@ def write_tree(target: Path, files: dict[str, bytes], finish=None) -> None:
             path = fresh / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-        if finish:
-            finish(fresh)
         os.chmod(fresh, 0o755)
-        old = target.parent / f".{target.name}.old-{os.getpid()}"
-        if target.exists():
-            os.replace(target, old)
-        os.replace(fresh, target)
     except BaseException:
         shutil.rmtree(fresh, ignore_errors=True)
         raise
+    return fresh
+
+
+def swap_in(fresh: Path, target: Path) -> None:
+    """Put a staged folder in the place of `target` (two renames), and drop the old one."""
+    old = target.parent / f".{target.name}.old-{os.getpid()}"
+    if target.exists():
+        os.replace(target, old)
+    os.replace(fresh, target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

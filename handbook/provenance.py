@@ -24,7 +24,7 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
                                       "seed documents are kept in seeds/; restore the file from version control"))
             continue
         try:
-            seed = load_seed(seed_path, source.seed.format)
+            seed = _seed(seed_path, source.seed.format)
         except (SeedError, UnicodeDecodeError) as error:
             problems.append(loaded.at(source, ("seed", "format"), f"{source.seed.file} cannot be read as "
                                       f"{source.seed.format}: {error}",
@@ -56,6 +56,18 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
                                       f"content file", f"add content/measures/{source.id}/{number:02d}.yaml "
                                       "(python build.py import-seeds writes missing files)"))
     return problems
+
+
+_seeds: dict = {}
+
+
+def _seed(path, layout: str):
+    """A parsed seed, read again only when the file changes."""
+    stat = path.stat()
+    key = (path, layout, stat.st_size, stat.st_mtime_ns)
+    if key not in _seeds:
+        _seeds[key] = load_seed(path, layout)
+    return _seeds[key]
 
 
 def _difference(loaded: Loaded, measure, field: str, actual: str, expected: str, seed_file: str) -> Diagnostic | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -60,23 +60,69 @@ def variant_strings(strings: dict, variant: Variant, convert: Converter) -> dict
     return out
 
 
-def render_site(handbook: Handbook, templates: Path, base_url: str | None = None) -> dict[str, bytes]:
+@dataclass
+class RenderCache:
+    """What earlier builds made, so a rebuild renders only pages whose inputs changed.
+
+    A page's inputs are its typed view, the variant's site settings and
+    interface strings, the header's source list and the base URL; if all are
+    equal to last time, and the templates are the same files, its bytes are
+    too. `python build.py serve` keeps one across rebuilds.
+    """
+
+    templates: tuple = ()
+    pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> (inputs, bytes)
+    converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
+    rendered: int = 0  # pages rendered by the last build; the others were reused
+
+    def converter(self, variant: Variant, overrides) -> Converter:
+        key = (variant.code, overrides)
+        if key not in self.converters:
+            self.converters[key] = Converter(variant, overrides)
+        return self.converters[key]
+
+
+def template_signature(templates: Path) -> tuple:
+    return tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(templates.iterdir()) if p.is_file())
+
+
+def page_count(handbook: Handbook) -> int:
+    """Roughly how many pages a build renders (for progress bars)."""
+    return 3 * (len(handbook.content.measures) + 64)
+
+
+def render_site(handbook: Handbook, templates: Path, base_url: str | None = None,
+                cache: RenderCache | None = None, on_page=lambda path: None) -> dict[str, bytes]:
     """Every file of the site except static assets, as site path -> bytes."""
+    cache = cache or RenderCache()
+    signature = template_signature(templates)
+    if signature != cache.templates:
+        cache.templates, cache.pages = signature, {}
+    cache.rendered = 0
     env = environment(templates)
     urls = Urls(base_url or handbook.settings.base_url)
     strings = load_strings(templates)
     files: dict[str, bytes] = {}
     per_variant = {}
     for variant in VARIANTS:
-        convert = Converter(variant, handbook.overrides)
+        convert = cache.converter(variant, handbook.overrides)
         content = convert_content(handbook.content, convert)
         site = convert_record(handbook.settings, convert)
         t = variant_strings(strings, variant, convert)
         pages = variant_pages(content, t)
         per_variant[variant.code] = (site, t, pages)
+        shared = (site, tuple(t.items()), tuple((s.id, s.short_title) for s in content.sources), urls)
         for page in pages:
-            html = _render_page(env, urls, variant, site, t, content, page)
-            files[file_path(page_path(variant.code, page.key))] = html.encode()
+            path = file_path(page_path(variant.code, page.key))
+            inputs = (page, shared)
+            known = cache.pages.get((variant.code, page.key))
+            if known and known[0] == inputs:
+                files[path] = known[1]
+            else:
+                files[path] = _render_page(env, urls, variant, site, t, content, page).encode()
+                cache.pages[(variant.code, page.key)] = (inputs, files[path])
+                cache.rendered += 1
+            on_page(path)
         files[page_path(variant.code, PageKey("feed"))] = _render_feed(env, urls, variant, site, t, content).encode()
 
     shared = _shared_context(urls, per_variant)

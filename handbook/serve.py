@@ -145,13 +145,14 @@ def serve(directory: Path, prefix: str = "/") -> Iterator[str]:
 
 
 
-def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: bool = True) -> _Server:
+def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: bool = True,
+                handler: type = _Handler) -> _Server:
     """A server for `directory` at http://127.0.0.1:<port><prefix> (port 0: any free port)."""
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"serve: no such directory: {directory}")
     handler = functools.partial(
-        type("Handler", (_Handler,), {"prefix": _normalise_prefix(prefix), "quiet": quiet}), directory=str(directory))
+        type("Handler", (handler,), {"prefix": _normalise_prefix(prefix), "quiet": quiet}), directory=str(directory))
     return _Server((HOST, port), handler)
 
 

@@ -1,0 +1,70 @@
+"""The command line: help for every command, `new`, and what a build prints."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+from handbook.builder import build
+from handbook.cli import main
+from handbook.content import read_file
+from handbook.progress import Progress
+from tests.conftest import ROOT
+
+
+def test_every_command_has_help(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    overview = capsys.readouterr().out
+    for command in ("check", "import-seeds", "build", "serve", "new"):
+        assert re.search(rf"^\s+{command}\s+\S", overview, re.M), f"{command} has no summary"
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert len(text.split("\n\n")[1]) > 60, f"{command} --help has no description"
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["no-such-command"])
+    assert done.value.code == 2
+    assert main(["build", "--base-url", "https://example.org/handbook"]) == 2
+    assert "must end in /" in capsys.readouterr().err
+
+
+def test_new_writes_a_schema_valid_skeleton_with_the_next_number(project, capsys):
+    assert main(["--content", "content", "new", "nansha-batch6"]) == 0
+    path = capsys.readouterr().out.strip()
+    assert path == "content/measures/nansha-batch6/19.yaml"
+    data = (project / path).read_bytes()
+    document, problems = read_file("measure", data, path, "measures/nansha-batch6/19.yaml")
+    assert problems == []
+    assert document.value["number"] == 19 and document.value["id"] == "nansha-batch6-19"
+    assert document.value["category"] == "government-functions"  # the source has categories
+    assert "# category: one of government-functions, investment-facilitation" in data.decode()
+    # check then says what is still to do: the seed has no measure 19
+    assert main(["--content", "content", "check"]) == 1
+    assert "seeds/nansha-batch6-suifuhan-2022-183.txt has no measure 19" in capsys.readouterr().err
+
+
+def test_new_for_an_unknown_source_names_the_known_ones(project, capsys):
+    assert main(["--content", "content", "new", "nansha"]) == 1
+    assert "hint: one of: gzdd-2022, nansha-batch6" in capsys.readouterr().err
+
+
+def test_build_prints_a_line_per_stage_and_with_verbose_per_file(tmp_path):
+    out = io.StringIO()
+    build(ROOT, ROOT / "content", tmp_path / "site", progress=Progress(out))
+    lines = out.getvalue().splitlines()
+    assert [line.split()[0] for line in lines] == ["check", "render", "write", "index"]
+    assert all(re.match(r"\w+ +\d+ ms  \S", line) for line in lines)
+    assert "57 measures, 2 sources, 17 units, 16 topics" in lines[0]
+    assert "\r" not in out.getvalue()  # not a terminal: no progress bars
+
+    out = io.StringIO()
+    build(ROOT, ROOT / "content", tmp_path / "site2", progress=Progress(out, verbose=True))
+    assert "  check: content/measures/gzdd-2022/01.yaml" in out.getvalue().replace(str(ROOT) + "/", "")
+    assert "  render: zh-tw/measures/nansha-batch6-18/index.html" in out.getvalue()

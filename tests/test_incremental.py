@@ -1,0 +1,93 @@
+"""Rebuilds after one edit: only what depends on it is redone, and the bytes equal a clean build."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handbook.builder import Builder, build
+from handbook.search import pagefind_binary
+from tests.conftest import ROOT
+from tests.sitecheck import tree
+
+MEASURE = "content/measures/nansha-batch6/07.yaml"
+SEED = "seeds/nansha-batch6-suifuhan-2022-183.txt"
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EDITS = {
+    # official text and title change with their seed, as a real correction would
+    "official text": lambda p: (replace(p / MEASURE, "实施智慧模型管票", "实施智能模型管票"),
+                                replace(p / SEED, "实施智慧模型管票", "实施智能模型管票")),
+    "title": lambda p: (replace(p / MEASURE, "title: 税企涉税风险智慧共控新机制", "title: 税企涉税风险智慧共控机制"),
+                        replace(p / SEED, "| 税企涉税风险智慧共控新机制 |", "| 税企涉税风险智慧共控机制 |")),
+    "topic": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]", "topics: [regulation, credit]"),
+    "unit": lambda p: replace(p / MEASURE, "units: [tax]", "units: [tax, commerce]"),
+    "template": lambda p: replace(p / "templates/measure.html", "<h1 data-pagefind-meta", "<h1 class=\"t\" data-pagefind-meta"),
+    "stylesheet": lambda p: replace(p / "static/style.css", "--accent: #8a1c1c;", "--accent: #7a1c1c;"),
+}
+# Pages each edit must leave alone (a sample): proof that not everything is redone.
+UNTOUCHED = "zh-hans/measures/gzdd-2022-01/index.html"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    for folder in ("content", "seeds", "templates", "static"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
+    return tmp_path
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_rebuild_after_one_edit_equals_a_clean_build(project, kind):
+    builder = Builder(project, project / "content", project / "site")
+    first = builder.build()
+    assert first.rendered > 300
+    EDITS[kind](project)
+
+    report = builder.build()
+
+    build(project, project / "content", project / "clean")
+    assert tree(project / "site") == tree(project / "clean")
+    if kind in ("template",):
+        assert report.rendered > 100  # every measure page uses it
+    elif kind == "stylesheet":
+        assert report.rendered == 0 and report.written == 1
+    else:
+        assert 0 < report.rendered < 100, report.rendered
+        assert report.written < 120
+
+
+def test_an_edit_rerenders_only_the_pages_that_show_it(project):
+    builder = Builder(project, project / "content", project / "site")
+    builder.build()
+    before = (project / "site" / UNTOUCHED).stat().st_mtime_ns
+    EDITS["topic"](project)
+    report = builder.build()
+    # Per variant: the measure's page, the pages listing it or its neighbours as related, and the
+    # home and topic pages, which show every topic's count: 30 of 104.
+    assert report.rendered == 90
+    assert (project / "site" / UNTOUCHED).stat().st_mtime_ns == before
+    assert "社會信用" in (project / "site/zh-hk/measures/nansha-batch6-07/index.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_rebuild_keeps_the_last_good_site(project):
+    from handbook.diagnostics import ContentError
+
+    builder = Builder(project, project / "content", project / "site")
+    builder.build()
+    before = tree(project / "site")
+    replace(project / MEASURE, "topics: [regulation, digital-government]", "topics: [regulations]")
+    with pytest.raises(ContentError):
+        builder.build()
+    assert tree(project / "site") == before
+    replace(project / MEASURE, "topics: [regulations]", "topics: [regulation, digital-government]")
+    builder.build()
+    assert tree(project / "site") == before
