@@ -1,17 +1,25 @@
 """`build`: content/ to a complete static site in site/, one timed stage at a time.
 
-    check -> render (convert + pages + templates, per variant) -> write -> index (Pagefind)
+    check -> render (convert, pages, templates; per variant, on every core) -> index (Pagefind) -> swap in
 
-Nothing is written until everything has rendered, so a content error or a
-template error leaves the previous site exactly as it was. A `Builder` kept
-between builds (`python build.py serve`) remembers what it read, converted,
-rendered and wrote, and redoes only what an edit changed; the result is the
-same bytes a clean build gives.
+A clean build writes into a fresh folder beside site/ and swaps it in at
+the end, so a content, template or index error leaves the previous site
+exactly as it was. A `Builder` kept between builds (`python build.py
+serve`) remembers what it read, converted, rendered and wrote, and redoes
+only what an edit changed: the result is the same bytes a clean build gives.
+
+Pagefind reads index documents, not the pages: a copy of each measure's
+article under the page's path, kept in a folder of its own
+(`.site.search/` beside site/), so a rebuild re-indexes without copying the
+site and Pagefind parses no navigation.
 """
 
 from __future__ import annotations
 
-import shutil
+import hashlib
+import multiprocessing
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +29,9 @@ from .checks import check_content
 from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
 from .progress import Progress
-from .render import RenderCache, page_count, render_site
-from .search import index_site, pagefind_binary, query_table_files
+from .render import RenderCache, Renderer, page_count
+from .search import index_document, index_site, pagefind_binary, query_table_files
+from .variants import BY_CODE, VARIANTS
 
 
 @dataclass
@@ -38,90 +47,168 @@ def static_files(static_dir: Path) -> dict[str, bytes]:
             for p in sorted(static_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
+def digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 class Builder:
-    """Builds the site; kept between builds, it rebuilds only what changed."""
+    """Builds the site; kept between builds (keep_state), it rebuilds only what changed."""
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
-                 progress: Progress | None = None):
-        self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, out_dir, base_url
+                 progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None):
+        self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, Path(out_dir), base_url
         self.progress = progress or Progress(quiet=True)
-        self.files_read: dict = {}  # content file cache (content.load)
+        self.keep_state = keep_state
+        self.workers = workers or os.cpu_count() or 1
+        self.files_read: dict = {}  # content files already parsed and checked (content.load)
         self.renders = RenderCache()
-        self.on_disk: dict[str, bytes] | None = None  # what the last build left in out_dir
+        self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
+        self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input
 
     def build(self) -> BuildReport:
-        progress = self.progress
-        progress.stages = []
-        with progress.stage("check") as stage:
-            handbook = check_content(self.content_dir, self.files_read, stage.item)
+        self.progress.stages = []
+        with self.progress.stage("check") as stage:
+            handbook = check_content(self.content_dir, self.files_read if self.keep_state else {}, stage.item)
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
-        with progress.stage("render", page_count(handbook)) as stage:
-            try:
-                files = render_site(handbook, self.root / "templates", self.base_url, self.renders, stage.item)
-            except jinja2.TemplateError as error:
-                raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
-            files.update(static_files(self.root / "static"))
-            files.update(query_table_files(handbook))
-            stage.summary = f"{self.renders.rendered} pages rendered, {len(files)} files in 3 variants"
+        renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders)
+        extra = {**static_files(self.root / "static"), **query_table_files(handbook)}
         binary = pagefind_binary(self.root)
-        written = self._write(files, binary)
-        return BuildReport(self.base_url or handbook.settings.base_url, list(progress.stages),
-                           self.renders.rendered, written)
-
-    def _write(self, files: dict[str, bytes], binary: Path) -> int:
-        """Write the site and index it: into a fresh folder the first time, only changes after."""
-        progress = self.progress
-        if self.on_disk is None or not self.out_dir.is_dir():
-            with progress.stage("write", len(files)) as stage:
-                fresh = stage_tree(self.out_dir, files)
-                stage.summary = f"{len(files)} files to {display_path(self.out_dir)}/"
-            try:
-                with progress.stage("index") as stage:
-                    stage.summary = index_site(fresh, binary)
-                swap_in(fresh, self.out_dir)
-            finally:
-                discard(fresh)
-            self.on_disk = files
-            return len(files)
-        with progress.stage("write", len(files)) as stage:
-            changed = [path for path, data in files.items() if self.on_disk.get(path) != data]
-            removed = [path for path in self.on_disk if path not in files]
-            for path in changed:
-                write_atomic(self.out_dir / path, files[path])
-                stage.item(path)
-            for path in removed:
-                (self.out_dir / path).unlink(missing_ok=True)
-            stage.summary = f"{len(changed)} files changed, {len(removed)} removed in {display_path(self.out_dir)}/"
-        pages_changed = any(path.endswith(".html") for path in changed + removed)
-        if pages_changed:
-            with progress.stage("index") as stage:
-                stage.summary = self._reindex(binary)
-        self.on_disk = files
-        return len(changed)
-
-    def _reindex(self, binary: Path) -> str:
-        """Pagefind indexes a whole site: index into a scratch copy's folder, then swap the index in."""
-        scratch = self.out_dir.parent / f".{self.out_dir.name}.index"
-        shutil.rmtree(scratch, ignore_errors=True)
-        shutil.copytree(self.out_dir, scratch, ignore=shutil.ignore_patterns("pagefind"))
         try:
-            summary = index_site(scratch, binary)
-            old = self.out_dir / ".pagefind.old"
-            if (self.out_dir / "pagefind").exists():
-                (self.out_dir / "pagefind").rename(old)
-            (scratch / "pagefind").rename(self.out_dir / "pagefind")
-            shutil.rmtree(old, ignore_errors=True)
+            if self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir():
+                rendered, written = self._clean(handbook, renderer, extra, binary)
+            else:
+                rendered, written = self._update(renderer, extra, binary)
+        except jinja2.TemplateError as error:
+            raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
+        return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written)
+
+    def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
+        """Everything into a fresh folder, indexed, then swapped in."""
+        fresh = stage_tree(self.out_dir, extra)
+        documents = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.search-"))
+        try:
+            with self.progress.stage("render", page_count(handbook)) as stage:
+                rendered, digests = self._render_all(renderer, fresh, documents, stage)
+                digests.update({path: digest(data) for path, data in extra.items()})
+                stage.summary = f"{rendered} pages, {len(digests)} files in 3 variants ({self.workers} processes)"
+            with self.progress.stage("index") as stage:
+                stage.summary = index_site(documents, binary, fresh / "pagefind")
+            swap_in(fresh, self.out_dir)
+        except BaseException:
+            discard(fresh)
+            discard(documents)
+            raise
+        discard(self.documents)
+        if self.keep_state:
+            documents.rename(self.documents)
+            renderer.remember_all()
+            self.on_disk = digests
+        else:
+            discard(documents)
+        return rendered, len(digests)
+
+    def _render_all(self, renderer: Renderer, folder: Path, documents: Path, stage) -> tuple[int, dict]:
+        """Render every page into `folder` (and index documents into `documents`), on every core."""
+        tasks = [(v.code, part, self.workers) for v in VARIANTS for part in range(self.workers)]
+        _JOB.update(renderer=renderer, folder=folder, documents=documents, templates=self.root / "templates")
+        digests: dict[str, bytes] = {}
+        rendered = 0
+        try:
+            if self.workers > 1:
+                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                    for count, part in pool.imap_unordered(_render_part, tasks):
+                        rendered += count
+                        digests.update(part)
+                        stage.done = len(digests)
+                        self.progress.item(stage, f"{count} pages")
+            else:
+                for task in tasks:
+                    count, part = _render_part(task, stage.item)
+                    rendered += count
+                    digests.update(part)
+            renderer.shared(lambda path, data, lang: digests.update({path: _write(folder, path, data)}))
         finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-        return summary
+            _JOB.clear()
+        renderer.pending = {}
+        return rendered, digests
+
+    def _update(self, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
+        """Render what changed, write what differs, re-index if a measure page changed."""
+        changed: dict[str, tuple[bytes, str | None]] = {}
+
+        def collect(path: str, data: bytes, lang: str | None) -> None:
+            if self.on_disk.get(path) != digest(data):
+                changed[path] = (data, lang)
+
+        with self.progress.stage("render") as stage:
+            rendered = sum(renderer.variant(v, collect) for v in VARIANTS)
+            renderer.shared(collect)
+            for path, data in extra.items():
+                collect(path, data, None)
+            stage.summary = f"{rendered} pages rendered again, {len(changed)} files changed"
+        with self.progress.stage("write", len(changed)) as stage:
+            removed = set(self.on_disk) - renderer.paths() - set(extra)
+            for path, (data, lang) in sorted(changed.items()):
+                write_atomic(self.out_dir / path, data)
+                if lang:
+                    write_atomic(self.documents / path, index_document(data, lang))
+                self.on_disk[path] = digest(data)
+                stage.item(path)
+            for path in sorted(removed):
+                (self.out_dir / path).unlink(missing_ok=True)
+                (self.documents / path).unlink(missing_ok=True)
+                del self.on_disk[path]
+            renderer.commit()
+            stage.summary = f"{len(changed)} files written, {len(removed)} removed"
+        if any(lang for _, lang in changed.values()) or any(p.endswith(".html") for p in removed):
+            with self.progress.stage("index") as stage:
+                scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
+                try:
+                    stage.summary = index_site(self.documents, binary, scratch / "pagefind")
+                    swap_in(scratch / "pagefind", self.out_dir / "pagefind")
+                finally:
+                    discard(scratch)
+        return rendered, len(changed) + len(removed)
+
+
+# The job of the worker processes, set before they are forked (they inherit it).
+_JOB: dict = {}
+
+
+def _write(folder: Path, path: str, data: bytes) -> bytes:
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return digest(data)
+
+
+def _render_part(task: tuple[str, int, int], on_page=None) -> tuple[int, dict[str, bytes]]:
+    """Render one share of one variant's pages straight into the job's folders."""
+    code, part, parts = task
+    folder, documents = _JOB["folder"], _JOB["documents"]
+    digests: dict[str, bytes] = {}
+
+    def emit(path: str, data: bytes, lang: str | None) -> None:
+        digests[path] = _write(folder, path, data)
+        if lang:
+            _write(documents, path, index_document(data, lang))
+        if on_page:
+            on_page(path)
+
+    try:
+        count = _JOB["renderer"].variant(BY_CODE[code], emit, part, parts)
+    except jinja2.TemplateError as error:  # said here, where the template's traceback is
+        raise ContentError([template_diagnostic(error, _JOB["templates"])]) from None
+    return count, digests
 
 
 def build(root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
           progress: Progress | None = None) -> BuildReport:
     """A clean build: everything read, rendered, written and indexed afresh."""
-    return Builder(root, content_dir, out_dir, base_url, progress).build()
+    workers = 1 if progress and progress.verbose else None
+    return Builder(root, content_dir, out_dir, base_url, progress, keep_state=False, workers=workers).build()
 
 
 def template_diagnostic(error: jinja2.TemplateError, templates: Path) -> Diagnostic:

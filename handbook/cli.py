@@ -79,20 +79,22 @@ def _site_options(command) -> None:
     command.add_argument("--verbose", action="store_true", help="also print a line per file read and written")
 
 
-def _builder(args):
+def _builder(args, keep_state: bool):
     from .builder import Builder
     from .progress import Progress
 
     if args.base_url and not args.base_url.endswith("/"):
         print(f"error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
         return None
-    return Builder(ROOT, args.content, args.out, args.base_url, Progress(verbose=args.verbose))
+    # --verbose reports every file, which needs them all rendered in this process.
+    return Builder(ROOT, args.content, args.out, args.base_url, Progress(verbose=args.verbose),
+                   keep_state=keep_state, workers=1 if args.verbose else None)
 
 
 def _build(args) -> int:
     from .search import SearchIndexError
 
-    builder = _builder(args)
+    builder = _builder(args, keep_state=False)
     if builder is None:
         return 2
     started = time.perf_counter()
@@ -113,7 +115,7 @@ def _serve(args) -> int:
     from .devserver import serve_and_watch
     from .urls import Urls
 
-    builder = _builder(args)
+    builder = _builder(args, keep_state=True)
     if builder is None:
         return 2
     prefix = Urls(args.base_url or _base_url(args.content)).prefix

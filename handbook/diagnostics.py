@@ -37,6 +37,9 @@ class ContentError(Exception):
         self.diagnostics = sorted(set(diagnostics))
         super().__init__(f"{len(self.diagnostics)} content error(s)")
 
+    def __reduce__(self):  # crosses from a build's worker processes intact
+        return (ContentError, (self.diagnostics,))
+
     def report(self) -> str:
         files = {d.path for d in self.diagnostics}
         lines = [d.format() for d in self.diagnostics]

@@ -71,9 +71,8 @@ class RenderCache:
     """
 
     templates: tuple = ()
-    pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> (inputs, bytes)
+    pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
     converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
-    rendered: int = 0  # pages rendered by the last build; the others were reused
 
     def converter(self, variant: Variant, overrides) -> Converter:
         key = (variant.code, overrides)
@@ -91,56 +90,105 @@ def page_count(handbook: Handbook) -> int:
     return 3 * (len(handbook.content.measures) + 64)
 
 
-def render_site(handbook: Handbook, templates: Path, base_url: str | None = None,
-                cache: RenderCache | None = None, on_page=lambda path: None) -> dict[str, bytes]:
-    """Every file of the site except static assets, as site path -> bytes."""
-    cache = cache or RenderCache()
-    signature = template_signature(templates)
-    if signature != cache.templates:
-        cache.templates, cache.pages = signature, {}
-    cache.rendered = 0
-    env = environment(templates)
-    urls = Urls(base_url or handbook.settings.base_url)
-    strings = load_strings(templates)
-    files: dict[str, bytes] = {}
-    per_variant = {}
-    for variant in VARIANTS:
-        convert = cache.converter(variant, handbook.overrides)
-        content = convert_content(handbook.content, convert)
-        site = convert_record(handbook.settings, convert)
-        t = variant_strings(strings, variant, convert)
-        pages = variant_pages(content, t)
-        per_variant[variant.code] = (site, t, pages)
-        shared = (site, tuple(t.items()), tuple((s.id, s.short_title) for s in content.sources), urls)
-        for page in pages:
-            path = file_path(page_path(variant.code, page.key))
+@dataclass(frozen=True)
+class Prepared:
+    """One variant, converted, with its pages worked out: what its templates need."""
+
+    variant: Variant
+    content: object
+    site: object
+    t: dict
+    pages: tuple[Page, ...]
+
+
+def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache) -> Prepared:
+    convert = cache.converter(variant, handbook.overrides)
+    content = convert_content(handbook.content, convert)
+    t = variant_strings(strings, variant, convert)
+    return Prepared(variant, content, convert_record(handbook.settings, convert), t, tuple(variant_pages(content, t)))
+
+
+class Renderer:
+    """Renders the pages of a site; `emit(path, bytes, lang)` receives each file.
+
+    `lang` is set for measure pages, the ones the search index reads.
+    Pages whose inputs equal the cache's are not rendered or emitted again.
+    """
+
+    def __init__(self, handbook: Handbook, templates: Path, base_url: str | None, cache: RenderCache):
+        self.handbook, self.cache = handbook, cache
+        signature = template_signature(templates)
+        if signature != cache.templates:
+            cache.templates, cache.pages = signature, {}
+        self.env = environment(templates)
+        self.urls = Urls(base_url or handbook.settings.base_url)
+        self.strings = load_strings(templates)
+        self._prepared: dict[str, Prepared] = {}
+        self.pending: dict = {}  # inputs of pages rendered now: the cache learns them once they are written
+
+    def commit(self) -> None:
+        self.cache.pages.update(self.pending)
+        self.pending = {}
+
+    def remember_all(self) -> None:
+        """Record every page's inputs as on disk (after a build rendered them elsewhere, in workers)."""
+        for variant in VARIANTS:
+            p = self.prepared(variant)
+            shared = self._shared_inputs(p)
+            self.cache.pages.update({(variant.code, page.key): (page, shared) for page in p.pages})
+
+    def paths(self) -> set[str]:
+        """Every file this renderer's site has (pages, feeds, root files)."""
+        out = {"index.html", "404.html", "sitemap.xml", "robots.txt"}
+        for variant in VARIANTS:
+            out |= {file_path(page_path(variant.code, page.key)) for page in self.prepared(variant).pages}
+            out.add(page_path(variant.code, PageKey("feed")))
+        return out
+
+    def _shared_inputs(self, p: Prepared) -> tuple:
+        return (p.site, tuple(p.t.items()), tuple((s.id, s.short_title) for s in p.content.sources), self.urls)
+
+    def prepared(self, variant: Variant) -> Prepared:
+        if variant.code not in self._prepared:
+            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache)
+        return self._prepared[variant.code]
+
+    def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:
+        """Render one variant's pages (every `parts`-th one from `part`); returns how many were rendered."""
+        p = self.prepared(variant)
+        shared = self._shared_inputs(p)
+        rendered = 0
+        for page in p.pages[part::parts]:
             inputs = (page, shared)
-            known = cache.pages.get((variant.code, page.key))
-            if known and known[0] == inputs:
-                files[path] = known[1]
-            else:
-                files[path] = _render_page(env, urls, variant, site, t, content, page).encode()
-                cache.pages[(variant.code, page.key)] = (inputs, files[path])
-                cache.rendered += 1
-            on_page(path)
-        files[page_path(variant.code, PageKey("feed"))] = _render_feed(env, urls, variant, site, t, content).encode()
+            if self.cache.pages.get((variant.code, page.key)) == inputs:
+                continue
+            html = _render_page(self.env, self.urls, variant, p.site, p.t, p.content, page).encode()
+            emit(file_path(page_path(variant.code, page.key)), html, variant.lang if page.key.kind == "measure" else None)
+            self.pending[(variant.code, page.key)] = inputs
+            rendered += 1
+        if part == 0:
+            feed = _render_feed(self.env, self.urls, variant, p.site, p.t, p.content).encode()
+            emit(page_path(variant.code, PageKey("feed")), feed, None)
+        return rendered
 
-    shared = _shared_context(urls, per_variant)
-    files["index.html"] = env.get_template("chooser.html").render(**shared).encode()
-    files["404.html"] = env.get_template("404.html").render(**shared).encode()
-    files["sitemap.xml"] = _render_sitemap(env, urls, per_variant).encode()
-    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {urls.absolute('sitemap.xml')}\n".encode()
-    return files
+    def shared(self, emit) -> None:
+        """The files at the root of the site: chooser, 404, sitemap, robots.txt."""
+        per_variant = {v.code: self.prepared(v) for v in VARIANTS}
+        context = _shared_context(self.urls, per_variant)
+        emit("index.html", self.env.get_template("chooser.html").render(**context).encode(), None)
+        emit("404.html", self.env.get_template("404.html").render(**context).encode(), None)
+        emit("sitemap.xml", _render_sitemap(self.env, self.urls, per_variant["zh-hans"].pages).encode(), None)
+        emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute('sitemap.xml')}\n".encode(), None)
 
 
-def _shared_context(urls: Urls, per_variant: dict) -> dict:
+def _shared_context(urls: Urls, per_variant: dict[str, Prepared]) -> dict:
     return {
-        "site": per_variant["zh-hans"][0],
+        "site": per_variant["zh-hans"].site,
         "alternates": _alternates(urls, PageKey("home")),
         "absolute_root": urls.absolute(""),
         "static": urls.static,
-        "titles": {code: site.title for code, (site, _, _) in per_variant.items()},
-        "strings": {code: t for code, (_, t, _) in per_variant.items()},
+        "titles": {code: p.site.title for code, p in per_variant.items()},
+        "strings": {code: p.t for code, p in per_variant.items()},
     }
 
 
@@ -206,10 +254,9 @@ def _render_feed(env, urls: Urls, variant: Variant, site, t, content) -> str:
     return env.get_template("feed.xml").render(**context)
 
 
-def _render_sitemap(env, urls: Urls, per_variant: dict) -> str:
+def _render_sitemap(env, urls: Urls, pages) -> str:
     entries = []
-    keys = [page.key for page in per_variant["zh-hans"][2]]
-    for key in keys:
+    for key in (page.key for page in pages):
         alternates = [(v.lang, urls.absolute(page_path(v.code, key))) for v in VARIANTS]
         for v in VARIANTS:
             entries.append({"loc": urls.absolute(page_path(v.code, key)), "alternates": alternates})
