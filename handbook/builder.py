@@ -30,7 +30,7 @@ from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
 from .progress import Progress
 from .render import RenderCache, Renderer, page_count
-from .search import index_document, index_site, pagefind_binary, query_table_files
+from .search import index_document, index_site, pagefind_binary, query_table_files, searchable_texts
 from .variants import BY_CODE, VARIANTS
 
 
@@ -65,7 +65,9 @@ class Builder:
         self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input
 
-    def build(self) -> BuildReport:
+    def build(self, defer_index: bool = False) -> BuildReport:
+        """Build; with defer_index, a rebuild leaves re-indexing to index_pending() (serve reloads first)."""
+        self.defer_index = defer_index
         self.progress.stages = []
         with self.progress.stage("check") as stage:
             handbook = check_content(self.content_dir, self.files_read if self.keep_state else {}, stage.item)
@@ -73,7 +75,7 @@ class Builder:
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
         renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders)
-        extra = {**static_files(self.root / "static"), **query_table_files(handbook)}
+        extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
         binary = pagefind_binary(self.root)
         try:
             if self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir():
@@ -83,6 +85,13 @@ class Builder:
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
         return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written)
+
+    def _query_tables(self, handbook) -> dict[str, bytes]:
+        """The search page's conversion tables, made again only when the searchable text changed."""
+        key = (tuple(searchable_texts(handbook.content)), handbook.overrides)
+        if getattr(self, "_tables", (None,))[0] != key:
+            self._tables = (key, query_table_files(handbook, self.renders.converter))
+        return self._tables[1]
 
     def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
         """Everything into a fresh folder, indexed, then swapped in."""
@@ -163,14 +172,25 @@ class Builder:
             renderer.commit()
             stage.summary = f"{len(changed)} files written, {len(removed)} removed"
         if any(lang for _, lang in changed.values()) or any(p.endswith(".html") for p in removed):
-            with self.progress.stage("index") as stage:
-                scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
-                try:
-                    stage.summary = index_site(self.documents, binary, scratch / "pagefind")
-                    swap_in(scratch / "pagefind", self.out_dir / "pagefind")
-                finally:
-                    discard(scratch)
+            self.stale_index = binary
+            if not self.defer_index:
+                self.index_pending()
         return rendered, len(changed) + len(removed)
+
+    stale_index: Path | None = None
+
+    def index_pending(self) -> None:
+        """Re-index if pages changed since the index was built: Pagefind reads all documents again."""
+        if self.stale_index is None:
+            return
+        with self.progress.stage("index") as stage:
+            scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
+            try:
+                stage.summary = index_site(self.documents, self.stale_index, scratch / "pagefind")
+                swap_in(scratch / "pagefind", self.out_dir / "pagefind")
+            finally:
+                discard(scratch)
+        self.stale_index = None
 
 
 # The job of the worker processes, set before they are forked (they inherit it).

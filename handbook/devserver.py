@@ -136,7 +136,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
     """One build; its outcome is published to the open tabs."""
     started = time.perf_counter()
     try:
-        builder.build()
+        builder.build(defer_index=True)
     except ContentError as error:
         print(error.report(), file=out, flush=True)
         print("serve: the last good site is still served", file=out, flush=True)
@@ -148,6 +148,10 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
         return False
     print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", file=out, flush=True)
     state.publish(True)
+    try:  # the pages are up; search catches up a moment later
+        builder.index_pending()
+    except SearchIndexError as error:
+        print(f"serve: error: {error}", file=out, flush=True)
     return True
 
 

@@ -71,6 +71,7 @@ class RenderCache:
     """
 
     templates: tuple = ()
+    env: jinja2.Environment | None = None  # compiled templates, kept while the files are unchanged
     pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
     converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
 
@@ -118,9 +119,9 @@ class Renderer:
     def __init__(self, handbook: Handbook, templates: Path, base_url: str | None, cache: RenderCache):
         self.handbook, self.cache = handbook, cache
         signature = template_signature(templates)
-        if signature != cache.templates:
-            cache.templates, cache.pages = signature, {}
-        self.env = environment(templates)
+        if signature != cache.templates or cache.env is None:
+            cache.templates, cache.pages, cache.env = signature, {}, environment(templates)
+        self.env = cache.env
         self.urls = Urls(base_url or handbook.settings.base_url)
         self.strings = load_strings(templates)
         self._prepared: dict[str, Prepared] = {}

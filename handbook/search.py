@@ -62,10 +62,14 @@ def _table(pairs: list[tuple[str, str]]) -> dict:
     return table
 
 
-def query_tables(handbook: Handbook) -> dict[str, dict]:
-    """Per variant code: {"toSimplified": table, "fromSimplified": table} for queries."""
+def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
+    """Per variant code: {"toSimplified": table, "fromSimplified": table} for queries.
+
+    `converter(variant, overrides)` may hand out remembered Converters (a rebuild's cache).
+    """
+    converter = converter or Converter
     simplified = searchable_texts(handbook.content)
-    converted = {v.code: searchable_texts(convert_content(handbook.content, Converter(v, handbook.overrides)))
+    converted = {v.code: searchable_texts(convert_content(handbook.content, converter(v, handbook.overrides)))
                  for v in VARIANTS if v.traditional}
     for code, texts in converted.items():
         for a, b in zip(simplified, texts):
@@ -78,10 +82,10 @@ def query_tables(handbook: Handbook) -> dict[str, dict]:
     return tables
 
 
-def query_table_files(handbook: Handbook) -> dict[str, bytes]:
+def query_table_files(handbook: Handbook, converter=None) -> dict[str, bytes]:
     return {f"{code}/search/script.json": json.dumps(table, ensure_ascii=False, separators=(",", ":"),
                                                      sort_keys=True).encode()
-            for code, table in query_tables(handbook).items()}
+            for code, table in query_tables(handbook, converter).items()}
 
 
 def pagefind_binary(root: Path) -> Path:
