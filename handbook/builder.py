@@ -75,7 +75,9 @@ class Builder:
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
         renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders)
-        extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
+        with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the conversions
+            extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
+            stage.summary = "text converted to zh-hk and zh-tw; search conversion tables"
         binary = pagefind_binary(self.root)
         try:
             if self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir():
