@@ -65,7 +65,7 @@ class RenderCache:
     """What earlier builds made, so a rebuild renders only pages whose inputs changed.
 
     A page's inputs are its typed view, the variant's site settings and
-    interface strings, the header's source list and the base URL; if all are
+    interface strings and the base URL; if all are
     equal to last time, and the templates are the same files, its bytes are
     too. `python build.py serve` keeps one across rebuilds.
     """
@@ -147,7 +147,7 @@ class Renderer:
         return out
 
     def _shared_inputs(self, p: Prepared) -> tuple:
-        return (p.site, tuple(p.t.items()), tuple((s.id, s.short_title) for s in p.content.sources), self.urls)
+        return (p.site, tuple(p.t.items()), self.urls)
 
     def prepared(self, variant: Variant) -> Prepared:
         if variant.code not in self._prepared:
@@ -199,7 +199,7 @@ def _alternates(urls: Urls, key: PageKey) -> list[Alternate]:
 
 def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
     return {
-        "v": variant, "site": site, "t": t, "all_sources": content.sources,
+        "v": variant, "site": site, "t": t,
         "url": lambda kind, id="", page=1: urls.page(variant.code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(variant.code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),

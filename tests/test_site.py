@@ -64,7 +64,7 @@ def test_every_internal_link_and_asset_resolves(site):
                 pytest.fail(f"{page.relative_to(out)} links outside the site: {url}")
             assert target.is_file(), f"{page.relative_to(out)}: {tag} {url} -> missing {target.relative_to(out)}"
             checked += 1
-    assert checked > 10_000
+    assert checked > 9_000  # the crawl really read the pages
 
 
 def test_variant_switch_points_at_the_same_page(site):
