@@ -119,12 +119,12 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
 
     for kind, path in files:
         stat = path.stat()
-        signature = (stat.st_size, stat.st_mtime_ns, display_path(path))
+        shown = display_path(path)
+        signature = (stat.st_size, stat.st_mtime_ns, shown)
         if cache.get(path, (None,))[0] != signature:
-            cache[path] = (signature, read_file(kind, path.read_bytes(), display_path(path),
-                                                str(path.relative_to(content_dir))))
+            cache[path] = (signature, read_file(kind, path.read_bytes(), shown, str(path.relative_to(content_dir))))
         document, problems = cache[path][1]
-        on_file(display_path(path))
+        on_file(shown)
         loaded.diagnostics.extend(problems)
         if problems:
             loaded.unreadable.add(path.relative_to(content_dir))

@@ -52,10 +52,9 @@ class ContentError(Exception):
 
 def display_path(path: Path) -> str:
     """The path as a maintainer would type it: relative to the working directory when inside it."""
-    try:
-        return os.path.relpath(path) if Path(path).resolve().is_relative_to(Path.cwd()) else str(path)
-    except ValueError:
-        return str(path)
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    return os.path.relpath(absolute, here) if absolute.startswith(here + os.sep) else str(path)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

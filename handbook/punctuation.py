@@ -15,7 +15,10 @@ ASCII elsewhere stays as it is: 1+3+4, 10.9亿, “9+2”, 2019年9月, CBD, Uke
 
 from __future__ import annotations
 
+import re
+
 FULL_WIDTH = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）"}
+_MARKS = re.compile(r"[,;:()]")
 
 
 def is_chinese(char: str) -> bool:
@@ -34,7 +37,8 @@ def repair(text: str) -> str:
     """The text with scraped ASCII punctuation turned back into full width."""
     chars = list(text)
     open_parens: list[tuple[int, bool]] = []  # index of each open "(" and whether it became （
-    for i, char in enumerate(chars):
+    for match in _MARKS.finditer(text):  # only the marks: most text has none left
+        i, char = match.start(), match.group()
         before = chars[i - 1] if i > 0 else ""
         after = chars[i + 1] if i + 1 < len(chars) else ""
         chinese_beside = is_chinese(before) if before else False
