@@ -25,19 +25,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def write_tree(target: Path, files: dict[str, bytes]) -> None:
-    """Replace the folder `target` with exactly `files` (path below target -> bytes).
-
-    The new tree is written into a temporary sibling folder and swapped in
-    with two renames, so a build that fails half-way leaves the previous
-    site untouched, and a server never sees a half-written one.
-    """
-    fresh = stage_tree(target, files)
-    swap_in(fresh, target)
-
-
 def stage_tree(target: Path, files: dict[str, bytes]) -> Path:
-    """Write `files` into a new temporary folder beside `target`; returns it."""
+    """Write `files` into a new temporary folder beside `target`; returns it.
+
+    With swap_in, this replaces a whole site: a build that fails half-way
+    leaves the previous site untouched, and a server never sees a half-written one.
+    """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))

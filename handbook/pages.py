@@ -110,9 +110,7 @@ class AboutView:
 
 @dataclass(frozen=True)
 class SearchView:
-    """The search page: its facets come from the index, in the browser."""
-
-    facets: tuple[str, ...] = ("source", "category", "topic", "unit")
+    """The search page: results and facets come from the index, in the browser."""
 
 
 @dataclass(frozen=True)

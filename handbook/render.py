@@ -21,7 +21,7 @@ from .convert import Converter, convert_content, convert_record
 from .model import Handbook
 from .pages import Index, MeasureView, Page, feed_entries, variant_pages
 from .urls import PageKey, Urls, file_path, page_path
-from .variants import VARIANTS, Variant
+from .variants import SIMPLIFIED, VARIANTS, Variant
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 
@@ -173,23 +173,32 @@ class Renderer:
         return rendered
 
     def shared(self, emit) -> None:
-        """The files at the root of the site: chooser, 404, sitemap, robots.txt."""
-        per_variant = {v.code: self.prepared(v) for v in VARIANTS}
-        context = _shared_context(self.urls, per_variant)
+        """The files at the root of the site: chooser, 404, sitemap, robots.txt.
+
+        They need each variant's title and strings, not its pages: only the
+        Simplified pages are worked out here (for the sitemap), so a parallel
+        build's parent does not convert and lay out what its workers did.
+        """
+        chrome = {}
+        for v in VARIANTS:
+            convert = self.cache.converter(v, self.handbook.overrides)
+            chrome[v.code] = (convert_record(self.handbook.settings, convert), variant_strings(self.strings, v, convert))
+        context = _shared_context(self.urls, chrome)
         emit("index.html", self.env.get_template("chooser.html").render(**context).encode(), None)
         emit("404.html", self.env.get_template("404.html").render(**context).encode(), None)
-        emit("sitemap.xml", _render_sitemap(self.env, self.urls, per_variant["zh-hans"].pages).encode(), None)
+        emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).pages).encode(), None)
         emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute('sitemap.xml')}\n".encode(), None)
 
 
-def _shared_context(urls: Urls, per_variant: dict[str, Prepared]) -> dict:
+def _shared_context(urls: Urls, chrome: dict[str, tuple]) -> dict:
+    """Context of the root pages, from each variant's (site settings, strings)."""
     return {
-        "site": per_variant["zh-hans"].site,
+        "site": chrome[SIMPLIFIED.code][0],
         "alternates": _alternates(urls, PageKey("home")),
         "absolute_root": urls.absolute(""),
         "static": urls.static,
-        "titles": {code: p.site.title for code, p in per_variant.items()},
-        "strings": {code: p.t for code, p in per_variant.items()},
+        "titles": {code: site.title for code, (site, _) in chrome.items()},
+        "strings": {code: t for code, (_, t) in chrome.items()},
     }
 
 
