@@ -10,8 +10,10 @@ only what an edit changed: the result is the same bytes a clean build gives.
 
 Pagefind reads index documents, not the pages: a copy of each measure's
 article under the page's path, kept in a folder of its own
-(`.site.search/` beside site/), so a rebuild re-indexes without copying the
-site and Pagefind parses no navigation.
+(`.site.search/<variant>/<shard>/` beside site/), so a rebuild re-indexes
+without copying the site and Pagefind parses no navigation. The index is
+cut into bundles (search.Shard) that Pagefind builds side by side, and a
+rebuild re-indexes only the bundles whose documents changed.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
 from .progress import Progress
 from .render import RenderCache, Renderer, page_count
-from .search import index_document, index_site, pagefind_binary, query_table_files, searchable_texts
+from .search import (SHARD_SIZE, Shard, index_document, index_shards, pagefind_binary, query_table_files,
+                     searchable_texts)
 from .variants import BY_CODE, VARIANTS
 
 
@@ -55,14 +58,19 @@ class Builder:
     """Builds the site; kept between builds (keep_state), it rebuilds only what changed."""
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
-                 progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None):
+                 progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None,
+                 shard_size: int = SHARD_SIZE):
         self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, Path(out_dir), base_url
         self.progress = progress or Progress(quiet=True)
         self.keep_state = keep_state
         self.workers = workers or os.cpu_count() or 1
+        self.shard_size = shard_size
         self.files_read: dict = {}  # content files already parsed and checked (content.load)
         self.renders = RenderCache()
         self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
+        self.indexed: dict[str, tuple[Shard, bytes]] = {}  # measure page -> its index bundle, document digest
+        self.modulus = 0  # the shard modulus of the index on disk
+        self.stale: set[Shard] = set()  # bundles whose documents changed since they were indexed
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input
 
     def build(self, defer_index: bool = False) -> BuildReport:
@@ -74,13 +82,14 @@ class Builder:
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
-        renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders)
+        renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders, self.shard_size)
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the conversions
             extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
             stage.summary = "text converted to zh-hk and zh-tw; search conversion tables"
         binary = pagefind_binary(self.root)
         try:
-            if self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir():
+            if (self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir()
+                    or renderer.modulus != self.modulus):  # every measure in another bundle: start again
                 rendered, written = self._clean(handbook, renderer, extra, binary)
             else:
                 rendered, written = self._update(renderer, extra, binary)
@@ -101,11 +110,15 @@ class Builder:
         documents = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.search-"))
         try:
             with self.progress.stage("render", page_count(handbook)) as stage:
-                rendered, digests = self._render_all(renderer, fresh, documents, stage)
+                rendered, digests, indexed = self._render_all(renderer, fresh, documents, stage)
                 digests.update({path: digest(data) for path, data in extra.items()})
                 stage.summary = f"{rendered} pages, {len(digests)} files in 3 variants ({self.workers} processes)"
             with self.progress.stage("index") as stage:
-                stage.summary = index_site(documents, binary, fresh / "pagefind")
+                shards = renderer.shards()
+                # a one-off build drops each bundle's documents as soon as Pagefind has read them
+                after = None if self.keep_state else (lambda shard: discard(documents / shard.folder))
+                pages = index_shards(documents, shards, binary, fresh / "pagefind", self.workers, after)
+                stage.summary = f"{pages} pages in {len(shards)} bundles"
             swap_in(fresh, self.out_dir)
         except BaseException:
             discard(fresh)
@@ -115,43 +128,50 @@ class Builder:
         if self.keep_state:
             documents.rename(self.documents)
             renderer.remember_all()
-            self.on_disk = digests
+            self.on_disk, self.indexed, self.modulus, self.stale = digests, indexed, renderer.modulus, set()
         else:
             discard(documents)
         return rendered, len(digests)
 
-    def _render_all(self, renderer: Renderer, folder: Path, documents: Path, stage) -> tuple[int, dict]:
-        """Render every page into `folder` (and index documents into `documents`), on every core."""
+    def _render_all(self, renderer: Renderer, folder: Path, documents: Path, stage) -> tuple[int, dict, dict]:
+        """Render every page into `folder` (and index documents into `documents`), on every core.
+
+        Returns the number of pages, each file's digest, and each measure page's index bundle and
+        document digest.
+        """
         tasks = [(v.code, part, self.workers) for v in VARIANTS for part in range(self.workers)]
         _JOB.update(renderer=renderer, folder=folder, documents=documents, templates=self.root / "templates")
         digests: dict[str, bytes] = {}
+        indexed: dict[str, tuple[Shard, bytes]] = {}
         rendered = 0
         try:
             if self.workers > 1:
                 with multiprocessing.get_context("fork").Pool(self.workers) as pool:
-                    for count, part in pool.imap_unordered(_render_part, tasks):
+                    for count, part, shards in pool.imap_unordered(_render_part, tasks):
                         rendered += count
                         digests.update(part)
+                        indexed.update(shards)
                         stage.done = len(digests)
                         self.progress.item(stage, f"{count} pages")
             else:
                 for task in tasks:
-                    count, part = _render_part(task, stage.item)
+                    count, part, shards = _render_part(task, stage.item)
                     rendered += count
                     digests.update(part)
-            renderer.shared(lambda path, data, lang: digests.update({path: _write(folder, path, data)}))
+                    indexed.update(shards)
+            renderer.shared(lambda path, data, shard: digests.update({path: _write(folder, path, data)}))
         finally:
             _JOB.clear()
         renderer.pending = {}
-        return rendered, digests
+        return rendered, digests, indexed
 
     def _update(self, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
-        """Render what changed, write what differs, re-index if a measure page changed."""
-        changed: dict[str, tuple[bytes, str | None]] = {}
+        """Render what changed, write what differs, re-index the bundles whose measure pages changed."""
+        changed: dict[str, tuple[bytes, Shard | None]] = {}
 
-        def collect(path: str, data: bytes, lang: str | None) -> None:
+        def collect(path: str, data: bytes, shard: Shard | None) -> None:
             if self.on_disk.get(path) != digest(data):
-                changed[path] = (data, lang)
+                changed[path] = (data, shard)
 
         with self.progress.stage("render") as stage:
             rendered = sum(renderer.variant(v, collect) for v in VARIANTS)
@@ -161,38 +181,52 @@ class Builder:
             stage.summary = f"{rendered} pages rendered again, {len(changed)} files changed"
         with self.progress.stage("write", len(changed)) as stage:
             removed = set(self.on_disk) - renderer.paths() - set(extra)
-            for path, (data, lang) in sorted(changed.items()):
+            for path, (data, shard) in sorted(changed.items()):
                 write_atomic(self.out_dir / path, data)
-                if lang:
-                    write_atomic(self.documents / path, index_document(data, lang))
+                if shard:  # re-indexed only if what Pagefind reads changed, not just the page around it
+                    document = index_document(data, BY_CODE[shard.code].lang)
+                    if self.indexed.get(path) != (shard, digest(document)):
+                        write_atomic(self.documents / shard.folder / path, document)
+                        self.indexed[path] = (shard, digest(document))
+                        self.stale.add(shard)
                 self.on_disk[path] = digest(data)
                 stage.item(path)
             for path in sorted(removed):
                 (self.out_dir / path).unlink(missing_ok=True)
-                (self.documents / path).unlink(missing_ok=True)
+                if path in self.indexed:
+                    shard, _ = self.indexed.pop(path)
+                    (self.documents / shard.folder / path).unlink(missing_ok=True)
+                    self.stale.add(shard)
                 del self.on_disk[path]
             renderer.commit()
             stage.summary = f"{len(changed)} files written, {len(removed)} removed"
-        if any(lang for _, lang in changed.values()) or any(p.endswith(".html") for p in removed):
-            self.stale_index = binary
-            if not self.defer_index:
-                self.index_pending()
+        self.binary, self.current_shards = binary, set(renderer.shards())
+        if not self.defer_index:
+            self.index_pending()
         return rendered, len(changed) + len(removed)
 
-    stale_index: Path | None = None
-
     def index_pending(self) -> None:
-        """Re-index if pages changed since the index was built: Pagefind reads all documents again."""
-        if self.stale_index is None:
+        """Re-index the bundles whose documents changed since they were indexed (all of them at once)."""
+        if not self.stale:
             return
+        stale, self.stale = self.stale, set()
         with self.progress.stage("index") as stage:
             scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
             try:
-                stage.summary = index_site(self.documents, self.stale_index, scratch / "pagefind")
-                swap_in(scratch / "pagefind", self.out_dir / "pagefind")
+                kept = stale & self.current_shards
+                pages = index_shards(self.documents, kept, self.binary, scratch, self.workers)
+                for shard in sorted(stale):
+                    if shard in kept:
+                        swap_in(scratch / shard.folder, self.out_dir / "pagefind" / shard.folder)
+                    else:  # its last measure is gone
+                        discard(self.out_dir / "pagefind" / shard.folder)
+                        discard(self.documents / shard.folder)
+                stage.summary = f"{pages} pages in {len(kept)} bundles indexed again"
+            except BaseException:
+                self.stale |= stale
+                raise
             finally:
                 discard(scratch)
-        self.stale_index = None
 
 
 # The job of the worker processes, set before they are forked (they inherit it).
@@ -206,16 +240,17 @@ def _write(folder: Path, path: str, data: bytes) -> bytes:
     return digest(data)
 
 
-def _render_part(task: tuple[str, int, int], on_page=None) -> tuple[int, dict[str, bytes]]:
+def _render_part(task: tuple[str, int, int], on_page=None) -> tuple[int, dict, dict]:
     """Render one share of one variant's pages straight into the job's folders."""
     code, part, parts = task
     folder, documents = _JOB["folder"], _JOB["documents"]
     digests: dict[str, bytes] = {}
+    indexed: dict[str, tuple[Shard, bytes]] = {}
 
-    def emit(path: str, data: bytes, lang: str | None) -> None:
+    def emit(path: str, data: bytes, shard: Shard | None) -> None:
         digests[path] = _write(folder, path, data)
-        if lang:
-            _write(documents, path, index_document(data, lang))
+        if shard:
+            indexed[path] = (shard, _write(documents / shard.folder, path, index_document(data, BY_CODE[shard.code].lang)))
         if on_page:
             on_page(path)
 
@@ -223,7 +258,7 @@ def _render_part(task: tuple[str, int, int], on_page=None) -> tuple[int, dict[st
         count = _JOB["renderer"].variant(BY_CODE[code], emit, part, parts)
     except jinja2.TemplateError as error:  # said here, where the template's traceback is
         raise ContentError([template_diagnostic(error, _JOB["templates"])]) from None
-    return count, digests
+    return count, digests, indexed
 
 
 def build(root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
 from .pages import Index, MeasureView, Page, feed_entries, variant_pages
+from .search import SHARD_SIZE, Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import SIMPLIFIED, VARIANTS, Variant
 
@@ -110,14 +111,18 @@ def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCa
 
 
 class Renderer:
-    """Renders the pages of a site; `emit(path, bytes, lang)` receives each file.
+    """Renders the pages of a site; `emit(path, bytes, shard)` receives each file.
 
-    `lang` is set for measure pages, the ones the search index reads.
-    Pages whose inputs equal the cache's are not rendered or emitted again.
+    `shard` is set for measure pages, the ones the search index reads: the
+    index bundle the page belongs to. Pages whose inputs equal the cache's
+    are not rendered or emitted again.
     """
 
-    def __init__(self, handbook: Handbook, templates: Path, base_url: str | None, cache: RenderCache):
+    def __init__(self, handbook: Handbook, templates: Path, base_url: str | None, cache: RenderCache,
+                 shard_size: int = SHARD_SIZE):
         self.handbook, self.cache = handbook, cache
+        self.modulus = shard_modulus(len(handbook.content.measures), shard_size)
+        self.shard_numbers = tuple(sorted({shard_number(m.id, self.modulus) for m in handbook.content.measures}))
         signature = template_signature(templates)
         if signature != cache.templates or cache.env is None:
             cache.templates, cache.pages, cache.env = signature, {}, environment(templates)
@@ -136,7 +141,11 @@ class Renderer:
         for variant in VARIANTS:
             p = self.prepared(variant)
             shared = self._shared_inputs(p)
-            self.cache.pages.update({(variant.code, page.key): (page, shared) for page in p.pages})
+            self.cache.pages.update({(variant.code, page.key): self._inputs(page, shared) for page in p.pages})
+
+    def shards(self) -> list[Shard]:
+        """Every index bundle the site has: those with at least one measure, in each variant."""
+        return [Shard(v.code, n) for v in VARIANTS for n in self.shard_numbers]
 
     def paths(self) -> set[str]:
         """Every file this renderer's site has (pages, feeds, root files)."""
@@ -149,6 +158,10 @@ class Renderer:
     def _shared_inputs(self, p: Prepared) -> tuple:
         return (p.site, tuple(p.t.items()), self.urls)
 
+    def _inputs(self, page: Page, shared: tuple) -> tuple:
+        """Everything a page's bytes depend on, besides the templates (only the search page names the bundles)."""
+        return (page, shared, self.shard_numbers if page.key.kind == "search" else None)
+
     def prepared(self, variant: Variant) -> Prepared:
         if variant.code not in self._prepared:
             self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache)
@@ -158,13 +171,15 @@ class Renderer:
         """Render one variant's pages (every `parts`-th one from `part`); returns how many were rendered."""
         p = self.prepared(variant)
         shared = self._shared_inputs(p)
+        bundles = [self.urls.search_bundle(Shard(variant.code, n).folder) for n in self.shard_numbers]
         rendered = 0
         for page in p.pages[part::parts]:
-            inputs = (page, shared)
+            inputs = self._inputs(page, shared)
             if self.cache.pages.get((variant.code, page.key)) == inputs:
                 continue
-            html = _render_page(self.env, self.urls, variant, p.site, p.t, p.content, page).encode()
-            emit(file_path(page_path(variant.code, page.key)), html, variant.lang if page.key.kind == "measure" else None)
+            html = _render_page(self.env, self.urls, variant, p.site, p.t, p.content, page, bundles).encode()
+            shard = Shard(variant.code, shard_number(page.key.id, self.modulus)) if page.key.kind == "measure" else None
+            emit(file_path(page_path(variant.code, page.key)), html, shard)
             self.pending[(variant.code, page.key)] = inputs
             rendered += 1
         if part == 0:
@@ -215,11 +230,11 @@ def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
     }
 
 
-def _render_page(env, urls: Urls, variant: Variant, site, t, content, page: Page) -> str:
+def _render_page(env, urls: Urls, variant: Variant, site, t, content, page: Page, bundles: list[str]) -> str:
     context = _helpers(urls, variant, site, t, content)
     canonical = urls.absolute(page_path(variant.code, page.key))
     context.update(page=page, view=page.view, canonical=canonical, alternates=_alternates(urls, page.key),
-                   jsonld=None, citation=None)
+                   jsonld=None, citation=None, search_bundles=bundles)
     if isinstance(page.view, MeasureView):
         context["citation"] = _citation(page.view, t, canonical)
         context["jsonld"] = _jsonld(page.view, variant, canonical)

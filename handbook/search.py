@@ -14,10 +14,14 @@ the content.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import subprocess
 from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from .convert import Converter, convert_content
@@ -25,6 +29,12 @@ from .model import Content, Handbook
 from .variants import SIMPLIFIED, VARIANTS
 
 PAGEFIND_VERSION = "1.6.0"
+SHARD_SIZE = 250  # measures per index bundle: an edit re-indexes one bundle; the browser merges them
+# What Pagefind writes that the search page never loads: its own interfaces (all bundles) and,
+# in merged bundles, the code (the first bundle's runs the search).
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+CODE = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
 
 class SearchIndexError(Exception):
@@ -108,6 +118,33 @@ def pagefind_binary(root: Path) -> Path:
     return found[0]
 
 
+@dataclass(frozen=True, order=True)
+class Shard:
+    """One Pagefind bundle: the measure pages of one variant whose ids hash to `number`.
+
+    Pagefind cannot update an index, only build one, so a large handbook's
+    index is cut into bundles of about SHARD_SIZE measures (by a hash of the
+    id, so adding a measure touches one bundle) and the search page merges
+    them. Bundle 0 is the one the page loads first.
+    """
+
+    code: str  # variant
+    number: int
+
+    @property
+    def folder(self) -> str:
+        """Below pagefind/ in the site, and below the index documents' folder."""
+        return f"{self.code}/{self.number}"
+
+
+def shard_modulus(measures: int, size: int = SHARD_SIZE) -> int:
+    return max(1, -(-measures // size))
+
+
+def shard_number(measure_id: str, modulus: int) -> int:
+    return int.from_bytes(hashlib.blake2b(measure_id.encode(), digest_size=8).digest(), "big") % modulus
+
+
 def index_document(html: bytes, lang: str) -> bytes:
     """What Pagefind reads of a measure page: the article alone, with the page's language.
 
@@ -120,8 +157,11 @@ def index_document(html: bytes, lang: str) -> bytes:
             .encode() + article + b"</body></html>\n")
 
 
-def index_site(documents: Path, binary: Path, output: Path) -> str:
-    """Run Pagefind over a folder of index documents (same paths as the pages), writing `output`."""
+def index_site(documents: Path, binary: Path, output: Path) -> int:
+    """Run Pagefind over a folder of index documents (same paths as the pages), writing `output`.
+
+    Returns how many pages it indexed.
+    """
     try:
         result = subprocess.run([str(binary), "--site", str(documents), "--output-path", str(output)],
                                 capture_output=True, text=True, timeout=1800)
@@ -129,5 +169,26 @@ def index_site(documents: Path, binary: Path, output: Path) -> str:
         raise SearchIndexError(f"cannot run {binary}: {error}") from None
     if result.returncode != 0:
         raise SearchIndexError(f"pagefind failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    pages = next((line.strip() for line in result.stdout.splitlines() if "Indexed" in line and "page" in line), "")
-    return pages
+    indexed = re.search(r"Indexed (\d+) pages?", result.stdout)
+    return int(indexed[1]) if indexed else 0
+
+
+def index_shards(documents: Path, shards, binary: Path, output: Path, workers: int, after=None) -> int:
+    """Index each shard's documents into output/<shard folder>, `workers` Pagefind runs at a time.
+
+    Pagefind keeps about 1.3 cores busy, so two runs side by side use a
+    2-core machine better than one run over everything. `after(shard)` is
+    called as each finishes. Returns how many pages were indexed.
+    """
+    def one(shard: Shard) -> int:
+        bundle = output / shard.folder
+        pages = index_site(documents / shard.folder, binary, bundle)
+        for pattern in UNUSED + (CODE if shard.number else ()):
+            for path in bundle.glob(pattern):
+                path.unlink()
+        if after:
+            after(shard)
+        return pages
+
+    with ThreadPoolExecutor(max(1, workers)) as pool:
+        return sum(pool.map(one, sorted(shards)))

@@ -63,5 +63,9 @@ class Urls:
     def root(self, name: str) -> str:
         return self.href(ROOT_FILES[name])
 
+    def search_bundle(self, folder: str) -> str:
+        """A Pagefind bundle of the search index, e.g. pagefind/zh-hk/0/."""
+        return self.href(f"pagefind/{folder}/")
+
     def static(self, name: str) -> str:
         return self.href(f"static/{name}")

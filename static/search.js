@@ -160,8 +160,12 @@ async function showMore() {
 
 async function start() {
   try {
-    pagefind = await import(root.dataset.bundle + "pagefind.js");
+    // The index comes in bundles (a large handbook's is cut so that an edit
+    // re-indexes one): the first is loaded, the others merged into it.
+    const [first, ...others] = root.dataset.bundles.split(" ");
+    pagefind = await import(first + "pagefind.js");
     await pagefind.options({ baseUrl: root.dataset.base });
+    await Promise.all(others.map(bundle => pagefind.mergeIndex(bundle, { baseUrl: root.dataset.base })));
     tables = await (await fetch(root.dataset.tables)).json();
   } catch (error) {
     status.textContent = root.dataset.error;

@@ -91,3 +91,20 @@ def test_a_failed_rebuild_keeps_the_last_good_site(project):
     replace(project / MEASURE, "topics: [regulations]", "topics: [regulation, digital-government]")
     builder.build()
     assert tree(project / "site") == before
+
+
+@pytest.mark.parametrize("edit", ["topic", "official text"])
+def test_an_edit_reindexes_only_its_bundle(project, edit):
+    """With the index in bundles (10 measures each here), an edit re-indexes the one holding the measure."""
+    builder = Builder(project, project / "content", project / "site", shard_size=10)
+    builder.build()
+    EDITS[edit](project)
+
+    report = builder.build()
+
+    index = [summary for name, _, summary in report.stages if name == "index"]
+    assert len(index) == 1 and index[0].endswith(" pages in 3 bundles indexed again"), index  # one a variant
+    pages = int(index[0].split()[0])
+    assert 3 <= pages <= 3 * 15, pages  # each bundle holds about 10 measures
+    Builder(project, project / "content", project / "clean", keep_state=False, shard_size=10).build()
+    assert tree(project / "site") == tree(project / "clean")

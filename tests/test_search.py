@@ -10,11 +10,12 @@ the other two; the other scripts must find what the right one finds.
 from __future__ import annotations
 
 import statistics
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import pytest
 
-from handbook.builder import build
+from handbook.builder import Builder, build
 from handbook.checks import check_content
 from handbook.convert import Converter, convert_content
 from handbook.pages import Index
@@ -61,10 +62,15 @@ def typed(query: str, script: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def search_page(tmp_path_factory):
-    out = tmp_path_factory.mktemp("search") / "site"
-    build(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/")
-    with serve(out, "/handbook/") as base, launch_browser() as browser:
+def browser():
+    with launch_browser() as chromium:
+        yield chromium
+
+
+@contextmanager
+def searching(out, browser):
+    """search(variant, query) -> measure ids found, in a real browser on the site in `out`."""
+    with serve(out, "/handbook/") as base:
         page = browser.new_page()
 
         def search(variant: str, query: str) -> list[str]:
@@ -78,6 +84,14 @@ def search_page(tmp_path_factory):
             return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
 
         search.page, search.base = page, base
+        yield search
+
+
+@pytest.fixture(scope="module")
+def search_page(tmp_path_factory, browser):
+    out = tmp_path_factory.mktemp("search") / "site"
+    build(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/")
+    with searching(out, browser) as search:
         yield search
 
 
@@ -172,3 +186,24 @@ def test_nothing_found_says_so(search_page):
     page.goto(f"{base}zh-hans/search/?q={quote('量子计算机')}")
     page.wait_for_selector("#search[data-ready]")
     assert "没有找到" in page.inner_text("#search-status")
+
+
+def test_an_index_in_bundles_finds_what_one_index_finds(search_page, browser, tmp_path):
+    """A large handbook's index comes in bundles merged in the browser: the same results, the same facets."""
+    out = tmp_path / "site"
+    Builder(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/", keep_state=False, shard_size=10).build()
+    bundles = {p.relative_to(out / "pagefind").as_posix() for p in (out / "pagefind").glob("*/*")}
+    assert bundles == {f"{v.code}/{n}" for v in VARIANTS for n in range(6)}  # 57 measures, 10 a bundle
+    assert not list((out / "pagefind").glob("*/*/pagefind-ui.js"))  # only what the search page loads
+    assert not list((out / "pagefind").glob("*/[1-9]/pagefind.js"))  # merged bundles bring no code
+    one = search_page.page
+    with searching(out, browser) as search:
+        for variant in VARIANTS:
+            for query in QUERIES[::5]:
+                expected = search_page(variant.code, query)
+                assert expected and sorted(search(variant.code, query)) == sorted(expected), (variant.code, query)
+            search.page.goto(f"{search.base}{variant.code}/search/")
+            search.page.wait_for_selector("#search[data-ready]")
+            one.goto(f"{search_page.base}{variant.code}/search/")
+            one.wait_for_selector("#search[data-ready]")
+            assert search.page.inner_text("#facets") == one.inner_text("#facets")  # counts added up
