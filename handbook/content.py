@@ -59,7 +59,7 @@ class Loaded:
     def incomplete(self, kind: str, name: str = "") -> bool:
         """True when a file of this kind (for sources and measures: of this source id) failed to load."""
         for path in self.unreadable:
-            found = _kind_of(path)
+            found = _kind_of(path.parts)
             if found == kind and (not name or name in (path.stem, path.parent.name)):
                 return True
         return False
@@ -78,20 +78,21 @@ def content_files(content_dir: Path) -> tuple[list[tuple[str, Path]], list[Path]
     files, strays = [], []
     for directory, subdirs, names in os.walk(content_dir):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        folder = Path(directory)
+        relative = folder.relative_to(content_dir).parts  # once a folder: 10,000 files are many
         for name in sorted(n for n in names if not n.startswith(".")):
-            path = Path(directory) / name
-            kind = _kind_of(path.relative_to(content_dir))
-            (files.append((kind, path)) if kind else strays.append(path))
+            kind = _kind_of((*relative, name))
+            (files.append((kind, folder / name)) if kind else strays.append(folder / name))
     return files, strays
 
 
-def _kind_of(relative: Path) -> str | None:
-    parts = relative.parts
+def _kind_of(parts: tuple[str, ...]) -> str | None:
+    """The kind of a content file from its path's parts below content/."""
     if len(parts) == 1 and parts[0] in SINGLE_FILES:
         return SINGLE_FILES[parts[0]]
-    if len(parts) == 2 and parts[0] == SOURCES_DIR and relative.suffix == ".yaml":
+    if len(parts) == 2 and parts[0] == SOURCES_DIR and parts[1].endswith(".yaml"):
         return "source"
-    if len(parts) == 3 and parts[0] == MEASURES_DIR and relative.suffix == ".yaml":
+    if len(parts) == 3 and parts[0] == MEASURES_DIR and parts[2].endswith(".yaml"):
         return "measure"
     return None
 
@@ -117,38 +118,35 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
             loaded.diagnostics.append(Diagnostic(display_path(content_dir / required), 0, 0, "",
                                                  "file is missing", "restore it from version control"))
 
+    here = os.getcwd()  # paths are shown relative to it
     for kind, path in files:
-        stat = path.stat()
-        shown = display_path(path)
-        signature = (stat.st_size, stat.st_mtime_ns, shown)
-        if cache.get(path, (None,))[0] != signature:
-            cache[path] = (signature, read_file(kind, path.read_bytes(), shown, str(path.relative_to(content_dir))))
-        document, problems = cache[path][1]
+        key = os.fspath(path)  # a string: hashing Path objects costs more than reading the cache
+        stat = os.stat(key)
+        signature = (stat.st_size, stat.st_mtime_ns, here)
+        if cache.get(key, (None,))[0] != signature:
+            shown = display_path(path)
+            document, problems = read_file(kind, path.read_bytes(), shown, str(path.relative_to(content_dir)))
+            # the model value is kept too: an unchanged file gives the same objects, which later
+            # stages recognise by identity and do not convert or lay out again
+            cache[key] = (signature, (document, problems), None if problems else build(kind, document.value), shown)
+        _, (document, problems), value, shown = cache[key]
         on_file(shown)
         loaded.diagnostics.extend(problems)
         if problems:
             loaded.unreadable.add(path.relative_to(content_dir))
             continue
-        value = document.value
-        if kind == "measure":
-            measure = build_measure(value)
-            measures.append(measure)
-            loaded.origins[id(measure)] = (document, ())
-        elif kind == "source":
-            source = build_source(value)
-            sources.append(source)
-            loaded.origins[id(source)] = (document, ())
+        if kind in ("measure", "source"):
+            (measures if kind == "measure" else sources).append(value)
+            loaded.origins[id(value)] = (document, ())
         elif kind == "site":
-            loaded.settings = SiteSettings(**value)
-        elif kind == "conversion":
-            loaded.overrides = tuple(build_override(item) for item in value["overrides"])
-            for i, item in enumerate(loaded.overrides):
-                loaded.origins[id(item)] = (document, ("overrides", i))
+            loaded.settings = value
         else:
-            items = [Unit(**item) if kind == "units" else Topic(**item) for item in value[kind]]
-            (units if kind == "units" else topics).extend(items)
-            for i, item in enumerate(items):
-                loaded.origins[id(item)] = (document, (kind, i))
+            if kind == "conversion":
+                loaded.overrides = value
+            else:
+                (units if kind == "units" else topics).extend(value)
+            for i, item in enumerate(value):
+                loaded.origins[id(item)] = (document, ("overrides" if kind == "conversion" else kind, i))
 
     measures.sort(key=lambda m: (m.source, m.number))
     loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics))
@@ -166,6 +164,19 @@ def read_file(kind: str, data: bytes, shown: str, relative: str) -> tuple[YamlDo
         problems.append(Diagnostic(shown, 1, 1, "", "first line must name the file's schema",
                                    f"make the first line: {expected}"))
     return document, problems
+
+
+def build(kind: str, value: dict):
+    """The model value of a checked file: a record, or a tuple of records for the list files."""
+    if kind == "measure":
+        return build_measure(value)
+    if kind == "source":
+        return build_source(value)
+    if kind == "site":
+        return SiteSettings(**value)
+    if kind == "conversion":
+        return tuple(build_override(item) for item in value["overrides"])
+    return tuple(Unit(**item) if kind == "units" else Topic(**item) for item in value[kind])
 
 
 def build_measure(value: dict) -> Measure:

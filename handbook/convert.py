@@ -44,6 +44,7 @@ class Converter:
         phrases = sorted(self.fixes, key=len, reverse=True)  # the longest phrase wins
         self.pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
         self.memo: dict[str, str] = {}  # a rebuild converts only the text that changed
+        self.records: dict[int, tuple] = {}  # id(record) -> (record, converted): unchanged records, same objects
 
     def __call__(self, text: str) -> str:
         if not self.variant.traditional or not text:
@@ -51,6 +52,13 @@ class Converter:
         if text not in self.memo:
             self.memo[text] = self._convert(text)
         return self.memo[text]
+
+    def record(self, record):
+        """convert_record, remembered: a record seen before gives the very object it gave then."""
+        hit = self.records.get(id(record))
+        if hit is None or hit[0] is not record:
+            hit = self.records[id(record)] = (record, convert_record(record, self))
+        return hit[1]
 
     def _convert(self, text: str) -> str:
         engine = _opencc(self.variant.opencc)
@@ -81,5 +89,5 @@ def convert_record(record, convert: Converter):
 def convert_content(content: Content, convert: Converter) -> Content:
     if not convert.variant.traditional:
         return content
-    return Content(**{f.name: tuple(convert_record(r, convert) for r in getattr(content, f.name))
+    return Content(**{f.name: tuple(map(convert.record, getattr(content, f.name)))
                       for f in fields(Content)})

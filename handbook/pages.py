@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .model import Category, Content, Measure, Source, Topic, Unit
 from .urls import PageKey
@@ -84,7 +85,7 @@ class SourceView:
 
 @dataclass(frozen=True)
 class ListingView:
-    """The measures under one topic, category or unit, and its siblings."""
+    """The measures under one topic, category or unit, and (on its first page) its siblings."""
 
     kind: str
     name: str
@@ -125,13 +126,16 @@ class Page:
 class Index:
     """Lookups over one variant's content, built once: no page scans all measures."""
 
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, known: dict[str, MeasureRef] | None = None):
+        """`known` (measure id -> ref) is kept by a rebuild: an unchanged measure keeps its ref object."""
         self.content = content
         self.sources = {s.id: s for s in content.sources}
         self.topics = {t.id: t for t in content.topics}
         self.units = {u.id: u for u in content.units}
         self.categories = {c.id: (s, c) for s in content.sources for c in s.categories}
+        self.known = {} if known is None else known
         self.refs = tuple(self._ref(m) for m in content.measures)
+        self.by_id = {r.measure.id: r for r in self.refs}
         self.order = {r.measure.id: i for i, r in enumerate(self.refs)}
         self._counted: dict[str, tuple[Counted, ...]] = {}
         self.by_source, self.by_topic, self.by_unit, self.by_category = (defaultdict(list) for _ in range(4))
@@ -149,9 +153,14 @@ class Index:
 
     def _ref(self, m: Measure) -> MeasureRef:
         source = self.sources[m.source]
-        category = next((c for c in source.categories if c.id == m.category), None)
-        return MeasureRef(m, source, category, tuple(self.topics[t] for t in m.topics),
-                          tuple(self.units[u] for u in m.units))
+        owner, category = self.categories.get(m.category, (None, None))
+        category = category if owner is source else None
+        topics, units = tuple(self.topics[t] for t in m.topics), tuple(self.units[u] for u in m.units)
+        ref = self.known.get(m.id)
+        if not (ref and ref.measure is m and ref.source is source and ref.category is category
+                and ref.topics == topics and ref.units == units):
+            ref = self.known[m.id] = MeasureRef(m, source, category, topics, units)
+        return ref
 
     def counted(self, kind: str) -> tuple[Counted, ...]:
         """Each topic, unit or category with its number of measures (computed once per kind)."""
@@ -187,6 +196,11 @@ class Index:
         return tuple(found[i] for i in ranked[:RELATED_LIMIT])
 
 
+def related_ids(index: Index) -> dict[str, tuple[str, ...]]:
+    """Each measure's related measures, by id: the same in every variant, so worked out once."""
+    return {ref.measure.id: tuple(other.measure.id for other in index.related(ref)) for ref in index.refs}
+
+
 def paginated(refs, page_size: int):
     """(Pagination, slice) for each page of a list; one empty page for an empty list."""
     count = max(1, -(-len(refs) // page_size))
@@ -207,10 +221,12 @@ def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
     return tuple((category, tuple(items)) for category, items in groups)
 
 
-def variant_pages(content: Content, strings: dict[str, str], page_size: int | None = None) -> list[Page]:
-    """Every page of one variant, in a fixed order."""
+def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]] | None = None,
+                  page_size: int | None = None) -> list[Page]:
+    """Every page of one variant, in a fixed order (`related`: related_ids, if already worked out)."""
     page_size = page_size or PAGE_SIZE
-    index = Index(content)
+    content = index.content
+    related = related_ids(index) if related is None else related
     pages = [
         Page(PageKey("home"), "home.html", "", HomeView(
             tuple((s, len(index.by_source[s.id])) for s in content.sources),
@@ -229,12 +245,15 @@ def variant_pages(content: Content, strings: dict[str, str], page_size: int | No
     lists += [("unit", u.id, u.name, "", index.by_unit[u.id], None) for u in content.units]
     for kind, id, name, description, refs, source in lists:
         for pagination, chunk in paginated(refs, page_size):
+            # the other lists, with their counts, on the first page only: a count that changes
+            # would otherwise re-render every page of every list of that kind
+            siblings = index.counted(kind) if pagination.number == 1 else ()
             pages.append(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
-                kind, name, description, chunk, index.counted(kind), pagination, source), description))
+                kind, name, description, chunk, siblings, pagination, source), description))
     for refs in index.by_source.values():
         for i, ref in enumerate(refs):
             view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
-                               index.related(ref))
+                               tuple(index.by_id[other] for other in related[ref.measure.id]))
             pages.append(Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text)))
     return pages
 
@@ -245,6 +264,7 @@ def feed_entries(index: Index) -> tuple[MeasureRef, ...]:
     return tuple(newest[:FEED_SIZE])
 
 
+@lru_cache(maxsize=1 << 16)  # a rebuild asks again for every measure's
 def summary(text: str, limit: int = 100) -> str:
     """The start of a text, for descriptions: whole sentences where they fit."""
     text = " ".join(text.split())

@@ -8,6 +8,8 @@ edit is found at once. Editorial fields (topics, summaries) are not checked.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from .content import Loaded
 from .diagnostics import Diagnostic
 from .seeds import SeedError, load_seed
@@ -17,6 +19,9 @@ CONTEXT = 12  # characters shown on each side of a difference
 
 def check_provenance(loaded: Loaded) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
+    by_source = defaultdict(list)
+    for measure in loaded.content.measures:
+        by_source[measure.source].append(measure)
     for source in loaded.content.sources:
         seed_path = loaded.root / source.seed.file
         if not seed_path.is_file():
@@ -32,7 +37,7 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
             continue
         expected = {m.number: m for m in seed.measures}
         seen = set()
-        for measure in (m for m in loaded.content.measures if m.source == source.id):
+        for measure in by_source.get(source.id, ()):
             original = expected.get(measure.number)
             if original is None:
                 problems.append(loaded.at(measure, ("number",), f"{source.seed.file} has no measure {measure.number}",

@@ -19,12 +19,14 @@ from markupsafe import Markup
 
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
-from .pages import Index, MeasureView, Page, feed_entries, variant_pages
+from .pages import Index, MeasureRef, MeasureView, Page, feed_entries, related_ids, variant_pages
 from .search import SHARD_SIZE, Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import SIMPLIFIED, VARIANTS, Variant
 
 _markdown = MarkdownIt("commonmark", {"html": False})
+FEED = PageKey("feed")
+SITEMAP = ("", PageKey("sitemap"))  # its key in RenderCache.pages
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class RenderCache:
     env: jinja2.Environment | None = None  # compiled templates, kept while the files are unchanged
     pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
     converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
+    refs: dict = field(default_factory=dict)  # variant code -> {measure id: MeasureRef} (pages.Index)
 
     def converter(self, variant: Variant, overrides) -> Converter:
         key = (variant.code, overrides)
@@ -101,13 +104,17 @@ class Prepared:
     site: object
     t: dict
     pages: tuple[Page, ...]
+    feed: tuple[MeasureRef, ...]  # the newest measures
 
 
-def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache) -> Prepared:
+def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache,
+            related: dict[str, tuple[str, ...]]) -> Prepared:
     convert = cache.converter(variant, handbook.overrides)
     content = convert_content(handbook.content, convert)
     t = variant_strings(strings, variant, convert)
-    return Prepared(variant, content, convert_record(handbook.settings, convert), t, tuple(variant_pages(content, t)))
+    index = Index(content, cache.refs.setdefault(variant.code, {}))
+    return Prepared(variant, content, convert.record(handbook.settings), t,
+                    tuple(variant_pages(index, t, related)), feed_entries(index))
 
 
 class Renderer:
@@ -130,6 +137,7 @@ class Renderer:
         self.urls = Urls(base_url or handbook.settings.base_url)
         self.strings = load_strings(templates)
         self._prepared: dict[str, Prepared] = {}
+        self._related: dict[str, tuple[str, ...]] | None = None
         self.pending: dict = {}  # inputs of pages rendered now: the cache learns them once they are written
 
     def commit(self) -> None:
@@ -142,6 +150,8 @@ class Renderer:
             p = self.prepared(variant)
             shared = self._shared_inputs(p)
             self.cache.pages.update({(variant.code, page.key): self._inputs(page, shared) for page in p.pages})
+            self.cache.pages[(variant.code, FEED)] = (p.feed, shared)
+        self.cache.pages[SITEMAP] = self._sitemap_inputs()
 
     def shards(self) -> list[Shard]:
         """Every index bundle the site has: those with at least one measure, in each variant."""
@@ -164,7 +174,9 @@ class Renderer:
 
     def prepared(self, variant: Variant) -> Prepared:
         if variant.code not in self._prepared:
-            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache)
+            if self._related is None:  # which measures are related does not depend on the script
+                self._related = related_ids(Index(self.handbook.content, self.cache.refs.setdefault(SIMPLIFIED.code, {})))
+            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache, self._related)
         return self._prepared[variant.code]
 
     def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:
@@ -182,10 +194,14 @@ class Renderer:
             emit(file_path(page_path(variant.code, page.key)), html, shard)
             self.pending[(variant.code, page.key)] = inputs
             rendered += 1
-        if part == 0:
-            feed = _render_feed(self.env, self.urls, variant, p.site, p.t, p.content).encode()
-            emit(page_path(variant.code, PageKey("feed")), feed, None)
+        if part == 0 and self.cache.pages.get((variant.code, FEED)) != (p.feed, shared):
+            feed = _render_feed(self.env, self.urls, variant, p.site, p.t, p.content, p.feed).encode()
+            emit(page_path(variant.code, FEED), feed, None)
+            self.pending[(variant.code, FEED)] = (p.feed, shared)
         return rendered
+
+    def _sitemap_inputs(self) -> tuple:
+        return (tuple(page.key for page in self.prepared(SIMPLIFIED).pages), self.urls)
 
     def shared(self, emit) -> None:
         """The files at the root of the site: chooser, 404, sitemap, robots.txt.
@@ -201,7 +217,9 @@ class Renderer:
         context = _shared_context(self.urls, chrome)
         emit("index.html", self.env.get_template("chooser.html").render(**context).encode(), None)
         emit("404.html", self.env.get_template("404.html").render(**context).encode(), None)
-        emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).pages).encode(), None)
+        if self.cache.pages.get(SITEMAP) != self._sitemap_inputs():  # 3 entries a page: only when pages come or go
+            emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).pages).encode(), None)
+            self.pending[SITEMAP] = self._sitemap_inputs()
         emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute('sitemap.xml')}\n".encode(), None)
 
 
@@ -271,8 +289,7 @@ def _jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
     return Markup(text.replace("</", "<\\/"))
 
 
-def _render_feed(env, urls: Urls, variant: Variant, site, t, content) -> str:
-    entries = feed_entries(Index(content))
+def _render_feed(env, urls: Urls, variant: Variant, site, t, content, entries: tuple[MeasureRef, ...]) -> str:
     updated = max(s.date for s in content.sources) if content.sources else datetime.date(2000, 1, 1)
     context = _helpers(urls, variant, site, t, content)
     context.update(entries=entries, updated=f"{updated.isoformat()}T00:00:00Z")
