@@ -81,8 +81,13 @@ try:
     from handbook.progress import Progress
 except ImportError:
     sys.exit({NO_BUILDER})
+try:  # as serve makes it: the search index in bundles
+    from handbook.search import PREVIEW_SHARD_SIZE
+    options = dict(shard_size=PREVIEW_SHARD_SIZE)
+except ImportError:
+    options = dict()
 content, out, target, edited = map(Path, sys.argv[1:5])
-builder = Builder(Path.cwd(), content, out, None, Progress())
+builder = Builder(Path.cwd(), content, out, None, Progress(), **options)
 builder.build()
 shutil.copyfile(edited, target)
 print("{EDIT_MARK}", flush=True)

@@ -1,11 +1,13 @@
 """What a reader's first search downloads, per variant: JS, WASM, index chunks.
 
-Builds the real site, serves it on 127.0.0.1, opens each variant's search
-page in headless Chromium with an empty cache, runs one query, and adds up
-the bytes of every response by kind. Prints a table; with --record, appends
-it to bench/RESULTS.md with the machine and versions.
+Builds the real site (or takes one already built, such as the benchmark's
+10,000-measure site, with --site), serves it on 127.0.0.1, opens each
+variant's search page in headless Chromium with an empty cache, runs one
+query, and adds up the bytes and the number of responses by kind. Prints a
+table; with --record, appends it to bench/RESULTS.md with the machine and
+versions.
 
-    .venv/bin/python bench/search_download.py [--record]
+    .venv/bin/python bench/search_download.py [--site DIR] [--record]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from tests.browser import launch_browser, serve  # noqa: E402
 
 QUERY = "知识产权"
 GZIP = "gzip"  # what a compressing static host sends
+REQUESTS = "requests"
 KINDS = [("/wasm.", "WASM"), ("pagefind.js", "Pagefind JS"), ("pagefind-worker.js", "Pagefind worker JS"),
          ("pagefind-entry.json", "index metadata"), ("pf_meta", "index metadata"),
          ("pf_index", "index chunks"), ("pf_filter", "filter data"), ("pf_fragment", "result fragments"),
@@ -40,11 +43,12 @@ def kind_of(url: str) -> str | None:
     return next((label for suffix, label in KINDS if suffix in url), "other")
 
 
-def measure() -> dict[str, Counter]:
+def measure(built: Path | None = None) -> dict[str, Counter]:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
+        site = built or Path(tmp) / "site"
+        if not built:
+            build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
         with serve(site) as base, launch_browser() as browser:
             for variant in ("zh-hans", "zh-hk", "zh-tw"):
                 context = browser.new_context()  # empty cache
@@ -57,6 +61,7 @@ def measure() -> dict[str, Counter]:
                         body = response.body()
                         sizes[kind] += len(body)
                         sizes[GZIP] += len(gzip.compress(body, 6))
+                        sizes[REQUESTS] += 1
 
                 context.on("response", count)  # the context also sees the worker's requests
                 page.goto(f"{base}{variant}/search/?q={quote(QUERY)}")
@@ -73,19 +78,24 @@ def table(results: dict[str, Counter]) -> str:
              "|---|" + "---:|" * len(results)]
     for label in labels:
         lines.append(f"| {label} | " + " | ".join(f"{r[label]:,}" for r in results.values()) + " |")
-    lines.append("| **total** | " + " | ".join(f"**{sum(r.values()) - r[GZIP]:,}**" for r in results.values()) + " |")
+    lines.append("| **total** | " + " | ".join(f"**{sum(r.values()) - r[GZIP] - r[REQUESTS]:,}**"
+                                             for r in results.values()) + " |")
     lines.append("| **total, gzip -6** | " + " | ".join(f"**{r[GZIP]:,}**" for r in results.values()) + " |")
+    lines.append("| responses | " + " | ".join(f"{r[REQUESTS]:,}" for r in results.values()) + " |")
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="a site already built for http://127.0.0.1:<any port>/ "
+                        "(default: build the real content)")
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
     args = parser.parse_args()
-    text = table(measure())
+    text = table(measure(args.site))
     print(text)
     if args.record:
-        header = (f"\n## First search download ({QUERY}), Pagefind {PAGEFIND_VERSION}\n\n"
+        what = f", site {args.site}" if args.site else ""
+        header = (f"\n## First search download ({QUERY}{what}), Pagefind {PAGEFIND_VERSION}\n\n"
                   f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
                   f"Python {platform.python_version()}, {os_cores()} cores.\n\n")
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as out:

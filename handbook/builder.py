@@ -32,7 +32,7 @@ from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
 from .progress import Progress
 from .render import RenderCache, Renderer, page_count
-from .search import (SHARD_SIZE, Shard, index_document, index_shards, pagefind_binary, query_table_files,
+from .search import (Shard, index_document, index_shards, pagefind_binary, query_table_files,
                      searchable_texts)
 from .variants import BY_CODE, VARIANTS
 
@@ -59,7 +59,8 @@ class Builder:
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
                  progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None,
-                 shard_size: int = SHARD_SIZE):
+                 shard_size: int | None = None):
+        """`shard_size`: measures per index bundle (serve: search.PREVIEW_SHARD_SIZE); None: one a variant."""
         self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, Path(out_dir), base_url
         self.progress = progress or Progress(quiet=True)
         self.keep_state = keep_state

@@ -82,13 +82,16 @@ def _site_options(command) -> None:
 def _builder(args, keep_state: bool):
     from .builder import Builder
     from .progress import Progress
+    from .search import PREVIEW_SHARD_SIZE
 
     if args.base_url and not args.base_url.endswith("/"):
         print(f"error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
         return None
-    # --verbose reports every file, which needs them all rendered in this process.
+    # --verbose reports every file, which needs them all rendered in this process. A kept builder
+    # (serve) cuts the search index into bundles, so that an edit re-indexes one.
     return Builder(ROOT, args.content, args.out, args.base_url, Progress(verbose=args.verbose),
-                   keep_state=keep_state, workers=1 if args.verbose else None)
+                   keep_state=keep_state, workers=1 if args.verbose else None,
+                   shard_size=PREVIEW_SHARD_SIZE if keep_state else None)
 
 
 def _build(args) -> int:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
 from .pages import Index, MeasureRef, MeasureView, Page, feed_entries, related_ids, variant_pages
-from .search import SHARD_SIZE, Shard, shard_modulus, shard_number
+from .search import Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import SIMPLIFIED, VARIANTS, Variant
 
@@ -126,7 +126,7 @@ class Renderer:
     """
 
     def __init__(self, handbook: Handbook, templates: Path, base_url: str | None, cache: RenderCache,
-                 shard_size: int = SHARD_SIZE):
+                 shard_size: int | None = None):
         self.handbook, self.cache = handbook, cache
         self.modulus = shard_modulus(len(handbook.content.measures), shard_size)
         self.shard_numbers = tuple(sorted({shard_number(m.id, self.modulus) for m in handbook.content.measures}))

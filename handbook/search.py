@@ -29,7 +29,10 @@ from .model import Content, Handbook
 from .variants import SIMPLIFIED, VARIANTS
 
 PAGEFIND_VERSION = "1.6.0"
-SHARD_SIZE = 250  # measures per index bundle: an edit re-indexes one bundle; the browser merges them
+# Measures per index bundle while previewing (`serve`): an edit re-indexes one bundle, the browser
+# merges them. A published build makes one bundle per variant: a reader's first search at 10,000
+# measures fetches 0.4 MB in 132 responses from one, 1.4 to 2.0 MB in 400 from 40 (bench/RESULTS.md).
+PREVIEW_SHARD_SIZE = 250
 # What Pagefind writes that the search page never loads: its own interfaces (all bundles) and,
 # in merged bundles, the code (the first bundle's runs the search).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -122,10 +125,10 @@ def pagefind_binary(root: Path) -> Path:
 class Shard:
     """One Pagefind bundle: the measure pages of one variant whose ids hash to `number`.
 
-    Pagefind cannot update an index, only build one, so a large handbook's
-    index is cut into bundles of about SHARD_SIZE measures (by a hash of the
-    id, so adding a measure touches one bundle) and the search page merges
-    them. Bundle 0 is the one the page loads first.
+    Pagefind cannot update an index, only build one, so while previewing, a
+    large handbook's index is cut into bundles of about PREVIEW_SHARD_SIZE
+    measures (by a hash of the id, so adding a measure touches one bundle)
+    and the search page merges them. Bundle 0 is the one the page loads first.
     """
 
     code: str  # variant
@@ -137,8 +140,9 @@ class Shard:
         return f"{self.code}/{self.number}"
 
 
-def shard_modulus(measures: int, size: int = SHARD_SIZE) -> int:
-    return max(1, -(-measures // size))
+def shard_modulus(measures: int, size: int | None) -> int:
+    """How many bundles a variant's index is cut into: one if `size` is None."""
+    return max(1, -(-measures // size)) if size else 1
 
 
 def shard_number(measure_id: str, modulus: int) -> int:
