@@ -16,9 +16,10 @@ from .provenance import check_provenance
 from .validate import check_references
 
 
-def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None) -> Handbook:
-    """The validated handbook, or ContentError with every diagnostic."""
-    loaded = load(content_dir, cache, on_file)
+def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None,
+                  workers: int = 1) -> Handbook:
+    """The validated handbook, or ContentError with every diagnostic (files read on `workers` processes)."""
+    loaded = load(content_dir, cache, on_file, workers)
     diagnostics = loaded.diagnostics + check_references(loaded) + check_provenance(loaded)
     if diagnostics:
         raise ContentError(diagnostics)

@@ -8,6 +8,7 @@ Python traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -158,7 +159,7 @@ def _check(args) -> int:
 
     started = time.perf_counter()
     try:
-        content = check_content(args.content).content
+        content = check_content(args.content, workers=os.cpu_count() or 1).content
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1

@@ -42,6 +42,7 @@ def environment(templates: Path) -> jinja2.Environment:
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # RenderCache makes a new environment when a template file changes
     )
     env.filters["markdown"] = lambda text: Markup(_markdown.render(text))
     env.filters["cndate"] = lambda d: f"{d.year}年{d.month}月{d.day}日"

@@ -53,24 +53,28 @@ def searchable_texts(content: Content) -> list[str]:
     return texts
 
 
-def _table(pairs: list[tuple[str, str]]) -> dict:
+def _table(source: str, target: str, pairs: Counter) -> dict:
     """Character mapping from aligned texts: {map, next, prev} for the JavaScript converter.
 
-    Counted with Counter over zip()s of the joined texts, which run in C: a
+    `pairs` counts (source character, target character) over the two texts:
+    counted once in C (Counter over zip()) for both directions, as a
     10,000-measure handbook is a few million characters.
     """
-    source = "\n".join(a for a, _ in pairs)
-    target = "\n".join(b for _, b in pairs)
     counts: dict[str, Counter] = defaultdict(Counter)
-    for (a, b), n in Counter(zip(source, target)).items():
+    for (a, b), n in pairs.items():
         counts[a][b] += n
     default = {a: c.most_common(1)[0][0] for a, c in counts.items()}
     table = {"map": {a: b for a, b in sorted(default.items()) if a != b}, "next": {}, "prev": {}}
     ambiguous = {a for a, c in counts.items() if len(c) > 1}
     if not ambiguous:
         return table
-    sides = {"next": Counter((a + after, b) for a, after, b in zip(source, source[1:] + "\n", target) if a in ambiguous),
-             "prev": Counter((before + a, b) for before, a, b in zip("\n" + source, source, target) if a in ambiguous)}
+    sides: dict[str, Counter] = {"next": Counter(), "prev": Counter()}
+    padded = f"\n{source}\n"
+    # only where an ambiguous character stands: found by a regular expression, in C
+    for match in re.finditer("[" + "".join(map(re.escape, sorted(ambiguous))) + "]", source):
+        at, a = match.start(), match.group()
+        sides["next"][(a + padded[at + 2], target[at])] += 1
+        sides["prev"][(padded[at] + a, target[at])] += 1
     for side, found in sides.items():
         seen: dict[str, set] = defaultdict(set)
         for (pair, b) in found:
@@ -97,10 +101,16 @@ def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
         for a, b in zip(simplified, texts):
             if len(a) != len(b):  # conversion is character for character; the tables rely on it
                 raise ValueError(f"{code} conversion changed the length of: {a[:40]}")
-    to_simplified = _table([(b, a) for texts in converted.values() for a, b in zip(simplified, texts)])
-    tables = {SIMPLIFIED.code: {"toSimplified": to_simplified, "fromSimplified": _table([])}}
-    for code, texts in converted.items():
-        tables[code] = {"toSimplified": to_simplified, "fromSimplified": _table(list(zip(simplified, texts)))}
+    source = "\n".join(simplified)
+    joined = {code: "\n".join(texts) for code, texts in converted.items()}
+    counts = {code: Counter(zip(source, text)) for code, text in joined.items()}
+    back: Counter = Counter()
+    for found in counts.values():
+        back.update({(b, a): n for (a, b), n in found.items()})
+    to_simplified = _table("\n".join(joined.values()), "\n".join([source] * len(joined)), back)
+    tables = {SIMPLIFIED.code: {"toSimplified": to_simplified, "fromSimplified": _table("", "", Counter())}}
+    for code, text in joined.items():
+        tables[code] = {"toSimplified": to_simplified, "fromSimplified": _table(source, text, counts[code])}
     return tables
 
 

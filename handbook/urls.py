@@ -9,6 +9,7 @@ links, the sitemap and the feeds use base_url whole.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
@@ -40,12 +41,12 @@ def file_path(path: str) -> str:
 class Urls:
     base_url: str  # e.g. https://example.github.io/handbook/ or /handbook/
 
-    @property
+    @cached_property  # asked for by every link of every page
     def origin(self) -> str:
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
-    @property
+    @cached_property
     def prefix(self) -> str:
         path = urlsplit(self.base_url).path or "/"
         return path if path.endswith("/") else path + "/"

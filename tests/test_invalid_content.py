@@ -19,9 +19,13 @@ from handbook.cli import main
 CASES = sorted(p for p in (Path(__file__).parent / "invalid").iterdir() if p.is_dir())
 
 
+@pytest.mark.parametrize("processes", [1, 2])
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_check_reports_exactly(case: Path, project: Path, capsys, request):
+def test_check_reports_exactly(case: Path, processes: int, project: Path, capsys, request, monkeypatch):
+    """The same report whether the files are read by one process or, as a large handbook's are, by two."""
     shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
+    monkeypatch.setattr("handbook.cli.os.cpu_count", lambda: processes)
+    monkeypatch.setattr("handbook.content.PARALLEL_FROM", 0)
 
     code = main(["--content", "content", "check"])
 
