@@ -1,9 +1,11 @@
 """`serve`: build, serve, watch, rebuild on every change, reload the open tab.
 
 A maintainer edits a file and sees the page change. The server watches
-content/, templates/ and static/ (polling: no extra dependency, and it works
-on every file system), rebuilds with a Builder that redoes only what the
-edit changed, and tells the browser over Server-Sent Events: reload after a
+content/, templates/ and static/ (watchfiles: the kernel reports changes, so
+a save is seen within milliseconds and an idle server costs nothing, where
+polling 10,000 files took 65 ms of every 250; WATCHFILES_FORCE_POLLING=1 for
+a file system without inotify), rebuilds with a Builder that redoes only
+what the edit changed, and tells the browser over Server-Sent Events: reload after a
 good build, or show the diagnostics over the page after a bad one, while
 the last good site stays served. The live-reload script is added to HTML
 responses by this server only: the built files never contain it.
@@ -12,12 +14,13 @@ responses by this server only: the built files never contain it.
 from __future__ import annotations
 
 import json
-import os
 import sys
 import threading
 import time
 import urllib.parse
 from pathlib import Path
+
+from watchfiles import DefaultFilter, watch
 
 from .builder import Builder
 from .diagnostics import ContentError
@@ -26,7 +29,7 @@ from .serve import _Handler, make_server
 
 EVENTS = "/__handbook/events"
 SCRIPT = "/__handbook/live.js"
-POLL_SECONDS = 0.25
+SETTLE_MS = 15  # an editor's save can be several writes: build once they stop
 
 LIVE_JS = r"""
 (function () {
@@ -115,21 +118,11 @@ class _LiveHandler(_Handler):
             pass
 
 
-def snapshot(folders: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file below the watched folders."""
-    found = {}
-    for folder in folders:
-        for directory, subdirs, names in os.walk(folder):
-            subdirs[:] = [d for d in subdirs if not d.startswith(".")]
-            for name in names:
-                if not name.startswith(".") and not name.endswith("~"):
-                    path = os.path.join(directory, name)
-                    try:
-                        stat = os.stat(path)
-                    except FileNotFoundError:
-                        continue
-                    found[path] = (stat.st_size, stat.st_mtime_ns)
-    return found
+class Watched(DefaultFilter):
+    """What a change to is worth a rebuild: not hidden files (editors' swap files, .git) or backups."""
+
+    def __call__(self, change, path: str) -> bool:
+        return not Path(path).name.startswith(".") and super().__call__(change, path)
 
 
 def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
@@ -160,7 +153,10 @@ def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sy
     """Build, serve on 127.0.0.1 and rebuild on changes until interrupted (or `stop` is set)."""
     state = BuildState()
     watched = [builder.content_dir, root / "templates", root / "static"]
-    seen = snapshot(watched)
+    stop = stop or threading.Event()
+    changes = watch(*watched, watch_filter=Watched(), debounce=1000, step=SETTLE_MS, stop_event=stop,
+                    raise_interrupt=False, rust_timeout=200, yield_on_timeout=True)
+    next(changes)  # the watcher runs (this returns within 200 ms): no save during the first build is missed
     if not rebuild(builder, state, out) and not builder.out_dir.is_dir():
         builder.out_dir.mkdir(parents=True)  # nothing good to serve yet: the overlay says why
     handler = type("LiveHandler", (_LiveHandler,), {"state": state})
@@ -169,13 +165,9 @@ def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sy
     thread.start()
     print(f"serving at http://127.0.0.1:{server.server_address[1]}{prefix}; watching content/, templates/, "
           "static/ (Ctrl-C stops)", file=out, flush=True)
-    stop = stop or threading.Event()
     try:
-        while not stop.wait(POLL_SECONDS):
-            now = snapshot(watched)
-            if now != seen:
-                time.sleep(0.05)  # let an editor finish writing
-                seen = snapshot(watched)
+        for changed in changes:
+            if changed:
                 rebuild(builder, state, out)
     except KeyboardInterrupt:
         pass

@@ -171,13 +171,15 @@ def index_document(html: bytes, lang: str) -> bytes:
             .encode() + article + b"</body></html>\n")
 
 
-def index_site(documents: Path, binary: Path, output: Path) -> int:
+def index_site(documents: Path, binary: Path, output: Path, niceness: int = 0) -> int:
     """Run Pagefind over a folder of index documents (same paths as the pages), writing `output`.
 
-    Returns how many pages it indexed.
+    Returns how many pages it indexed. With `niceness`, Pagefind yields the
+    processor to other work (a browser reloading the page just rebuilt).
     """
+    command = [str(binary), "--site", str(documents), "--output-path", str(output)]
     try:
-        result = subprocess.run([str(binary), "--site", str(documents), "--output-path", str(output)],
+        result = subprocess.run(["nice", "-n", str(niceness), *command] if niceness else command,
                                 capture_output=True, text=True, timeout=1800)
     except OSError as error:
         raise SearchIndexError(f"cannot run {binary}: {error}") from None
@@ -187,7 +189,8 @@ def index_site(documents: Path, binary: Path, output: Path) -> int:
     return int(indexed[1]) if indexed else 0
 
 
-def index_shards(documents: Path, shards, binary: Path, output: Path, workers: int, after=None) -> int:
+def index_shards(documents: Path, shards, binary: Path, output: Path, workers: int, after=None,
+                 niceness: int = 0) -> int:
     """Index each shard's documents into output/<shard folder>, `workers` Pagefind runs at a time.
 
     Pagefind keeps about 1.3 cores busy, so two runs side by side use a
@@ -196,7 +199,7 @@ def index_shards(documents: Path, shards, binary: Path, output: Path, workers: i
     """
     def one(shard: Shard) -> int:
         bundle = output / shard.folder
-        pages = index_site(documents / shard.folder, binary, bundle)
+        pages = index_site(documents / shard.folder, binary, bundle, niceness)
         for pattern in UNUSED + (CODE if shard.number else ()):
             for path in bundle.glob(pattern):
                 path.unlink()
