@@ -79,6 +79,7 @@ class RenderCache:
     pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
     converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
     refs: dict = field(default_factory=dict)  # variant code -> {measure id: MeasureRef} (pages.Index)
+    related: tuple = (None, None)  # (measures' ids and topics in order, pages.related_ids of them)
 
     def converter(self, variant: Variant, overrides) -> Converter:
         key = (variant.code, overrides)
@@ -108,14 +109,14 @@ class Prepared:
     feed: tuple[MeasureRef, ...]  # the newest measures
 
 
-def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache,
-            related: dict[str, tuple[str, ...]]) -> Prepared:
+def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache, related) -> Prepared:
+    """`related(index)`: each measure's related measures by id (worked out from the first variant's index)."""
     convert = cache.converter(variant, handbook.overrides)
     content = convert_content(handbook.content, convert)
     t = variant_strings(strings, variant, convert)
     index = Index(content, cache.refs.setdefault(variant.code, {}))
     return Prepared(variant, content, convert.record(handbook.settings), t,
-                    tuple(variant_pages(index, t, related)), feed_entries(index))
+                    tuple(variant_pages(index, t, related(index))), feed_entries(index))
 
 
 class Renderer:
@@ -173,11 +174,18 @@ class Renderer:
         """Everything a page's bytes depend on, besides the templates (only the search page names the bundles)."""
         return (page, shared, self.shard_numbers if page.key.kind == "search" else None)
 
+    def _related_ids(self, index: Index) -> dict[str, tuple[str, ...]]:
+        """Related measures by id: the same in every variant, and again unless topics or order changed."""
+        if self._related is None:
+            key = tuple((m.id, m.topics) for m in self.handbook.content.measures)
+            if self.cache.related[0] != key:
+                self.cache.related = (key, related_ids(index))
+            self._related = self.cache.related[1]
+        return self._related
+
     def prepared(self, variant: Variant) -> Prepared:
         if variant.code not in self._prepared:
-            if self._related is None:  # which measures are related does not depend on the script
-                self._related = related_ids(Index(self.handbook.content, self.cache.refs.setdefault(SIMPLIFIED.code, {})))
-            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache, self._related)
+            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache, self._related_ids)
         return self._prepared[variant.code]
 
     def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:

@@ -32,7 +32,7 @@ PAGEFIND_VERSION = "1.6.0"
 # Measures per index bundle while previewing (`serve`): an edit re-indexes one bundle, the browser
 # merges them. A published build makes one bundle per variant: a reader's first search at 10,000
 # measures fetches 0.4 MB in 132 responses from one, 1.4 to 2.0 MB in 400 from 40 (bench/RESULTS.md).
-PREVIEW_SHARD_SIZE = 250
+PREVIEW_SHARD_SIZE = 100
 # What Pagefind writes that the search page never loads: its own interfaces (all bundles) and,
 # in merged bundles, the code (the first bundle's runs the search).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
