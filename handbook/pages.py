@@ -35,6 +35,16 @@ class MeasureRef:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A link to a list by name, without its count: a count that changes would re-render every page
+    that links to the list (every page of every list of that kind)."""
+
+    key: PageKey
+    name: str
+    detail: str = ""  # e.g. the source of a category
+
+
+@dataclass(frozen=True)
 class Counted:
     key: PageKey
     name: str
@@ -85,13 +95,13 @@ class SourceView:
 
 @dataclass(frozen=True)
 class ListingView:
-    """The measures under one topic, category or unit, and (on its first page) its siblings."""
+    """The measures under one topic, category or unit, and links to its siblings."""
 
     kind: str
     name: str
     description: str
     measures: tuple[MeasureRef, ...]  # this page's measures
-    siblings: tuple[Counted, ...]
+    siblings: tuple[Named, ...]
     pagination: Pagination
     source: Source | None = None  # for a category: the document it belongs to
 
@@ -138,6 +148,7 @@ class Index:
         self.by_id = {r.measure.id: r for r in self.refs}
         self.order = {r.measure.id: i for i, r in enumerate(self.refs)}
         self._counted: dict[str, tuple[Counted, ...]] = {}
+        self._named: dict[str, tuple[Named, ...]] = {}
         self.by_source, self.by_topic, self.by_unit, self.by_category = (defaultdict(list) for _ in range(4))
         self.position: dict[tuple[str, str], int] = {}  # (topic, measure id) -> place in by_topic
         for ref in self.refs:
@@ -174,6 +185,12 @@ class Index:
                          for s in self.content.sources for c in s.categories)
             self._counted[kind] = tuple(items)
         return self._counted[kind]
+
+    def named(self, kind: str) -> tuple[Named, ...]:
+        """Each topic, unit or category by name (worked out once per kind)."""
+        if kind not in self._named:
+            self._named[kind] = tuple(Named(c.key, c.name, c.detail) for c in self.counted(kind))
+        return self._named[kind]
 
     def related(self, ref: MeasureRef) -> tuple[MeasureRef, ...]:
         """Measures sharing the most topics with this one, nearest in handbook order first.
@@ -245,11 +262,8 @@ def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tupl
     lists += [("unit", u.id, u.name, "", index.by_unit[u.id], None) for u in content.units]
     for kind, id, name, description, refs, source in lists:
         for pagination, chunk in paginated(refs, page_size):
-            # the other lists, with their counts, on the first page only: a count that changes
-            # would otherwise re-render every page of every list of that kind
-            siblings = index.counted(kind) if pagination.number == 1 else ()
             pages.append(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
-                kind, name, description, chunk, siblings, pagination, source), description))
+                kind, name, description, chunk, index.named(kind), pagination, source), description))
     for refs in index.by_source.values():
         for i, ref in enumerate(refs):
             view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
