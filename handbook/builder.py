@@ -98,11 +98,6 @@ class Builder:
                 rendered, written = self._update(renderer, extra, binary)
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
-        if self.keep_state:
-            # What is kept for the next build is millions of objects: left to the garbage collector,
-            # a full collection walks them all during a rebuild (about 1 s at 10,000 measures).
-            gc.collect()
-            gc.freeze()
         return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written)
 
     def _query_tables(self, handbook) -> dict[str, bytes]:
@@ -138,6 +133,10 @@ class Builder:
             documents.rename(self.documents)
             renderer.remember_all()
             self.on_disk, self.indexed, self.modulus, self.stale = digests, indexed, renderer.modulus, set()
+            # What is kept for the next build is millions of objects: left to the garbage collector,
+            # a full collection walks them all during a rebuild (about 1 s at 10,000 measures).
+            gc.collect()
+            gc.freeze()
         else:
             discard(documents)
         return rendered, len(digests)
