@@ -8,7 +8,6 @@ switch); what a page shows comes from its typed view (pages.py).
 from __future__ import annotations
 
 import datetime
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from .citation import citation, jsonld
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
 from .pages import Index, MeasureRef, MeasureView, Page, feed_entries, related_ids, variant_pages
@@ -263,39 +263,9 @@ def _render_page(env, urls: Urls, variant: Variant, site, t, content, page: Page
     context.update(page=page, view=page.view, canonical=canonical, alternates=_alternates(urls, page.key),
                    jsonld=None, citation=None, search_bundles=bundles)
     if isinstance(page.view, MeasureView):
-        context["citation"] = _citation(page.view, t, canonical)
-        context["jsonld"] = _jsonld(page.view, variant, canonical)
+        context["citation"] = citation(page.view, t, canonical)
+        context["jsonld"] = jsonld(page.view, variant, canonical)
     return env.get_template(page.template).render(**context)
-
-
-def _citation(view: MeasureView, t: dict, url: str) -> str:
-    source, measure = view.ref.source, view.ref.measure
-    number = f"{source.number}，" if source.number else ""
-    date = f"{source.date.year}年{source.date.month}月{source.date.day}日"
-    return (t["citation"].replace("{title}", f"《{source.title}》").replace("{number}", number)
-            .replace("{date}", date).replace("{n}", str(measure.number)).replace("{measure}", measure.title)
-            .replace("{url}", url))
-
-
-def _jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
-    source, measure = view.ref.source, view.ref.measure
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Legislation",
-        "name": measure.title,
-        "identifier": f"{source.number or source.id} #{measure.number}",
-        "legislationIdentifier": source.number or source.id,
-        "datePublished": source.date.isoformat(),
-        "legislationDate": source.date.isoformat(),
-        "inLanguage": variant.lang,
-        "url": url,
-        "isPartOf": {"@type": "Legislation", "name": source.title,
-                     **({"legislationIdentifier": source.number} if source.number else {})},
-        "legislationPassedBy": {"@type": "GovernmentOrganization", "name": source.issuer},
-        "publisher": {"@type": "GovernmentOrganization", "name": source.issuer},
-    }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("</", "<\\/"))
 
 
 def _render_feed(env, urls: Urls, variant: Variant, site, t, content, entries: tuple[MeasureRef, ...]) -> str:

@@ -1,0 +1,42 @@
+"""How a measure is cited: the line readers copy, and the same facts for machines (JSON-LD)."""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from .pages import MeasureView
+from .variants import Variant
+
+
+def citation(view: MeasureView, t: dict, url: str) -> str:
+    """The line a reader copies to cite a measure, in the variant's wording (strings.yaml)."""
+    source, measure = view.ref.source, view.ref.measure
+    number = f"{source.number}，" if source.number else ""
+    date = f"{source.date.year}年{source.date.month}月{source.date.day}日"
+    return (t["citation"].replace("{title}", f"《{source.title}》").replace("{number}", number)
+            .replace("{date}", date).replace("{n}", str(measure.number)).replace("{measure}", measure.title)
+            .replace("{url}", url))
+
+
+def jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
+    """schema.org Legislation data for the page's <script type="application/ld+json">."""
+    source, measure = view.ref.source, view.ref.measure
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "name": measure.title,
+        "identifier": f"{source.number or source.id} #{measure.number}",
+        "legislationIdentifier": source.number or source.id,
+        "datePublished": source.date.isoformat(),
+        "legislationDate": source.date.isoformat(),
+        "inLanguage": variant.lang,
+        "url": url,
+        "isPartOf": {"@type": "Legislation", "name": source.title,
+                     **({"legislationIdentifier": source.number} if source.number else {})},
+        "legislationPassedBy": {"@type": "GovernmentOrganization", "name": source.issuer},
+        "publisher": {"@type": "GovernmentOrganization", "name": source.issuer},
+    }
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("</", "<\\/"))
