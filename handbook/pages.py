@@ -123,6 +123,8 @@ class AboutView:
 class SearchView:
     """The search page: results and facets come from the index, in the browser."""
 
+    bundles: tuple[str, ...]  # the index bundles it loads (urls.search_bundle), the first one first
+
 
 @dataclass(frozen=True)
 class Page:
@@ -238,18 +240,17 @@ def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
     return tuple((category, tuple(items)) for category, items in groups)
 
 
-def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]] | None = None,
-                  page_size: int | None = None) -> list[Page]:
-    """Every page of one variant, in a fixed order (`related`: related_ids, if already worked out)."""
+def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
+                  bundles: tuple[str, ...], page_size: int | None = None) -> list[Page]:
+    """Every page of one variant, in a fixed order; `related` from related_ids, `bundles` for the search page."""
     page_size = page_size or PAGE_SIZE
     content = index.content
-    related = related_ids(index) if related is None else related
     pages = [
         Page(PageKey("home"), "home.html", "", HomeView(
             tuple((s, len(index.by_source[s.id])) for s in content.sources),
             index.counted("topic"), index.counted("category"), index.counted("unit"), index.refs[0])),
         Page(PageKey("about"), "about.html", strings["about_title"], AboutView(content.sources)),
-        Page(PageKey("search"), "search.html", strings["search_title"], SearchView()),
+        Page(PageKey("search"), "search.html", strings["search_title"], SearchView(bundles)),
     ]
     for source in content.sources:
         order = {c.id: i for i, c in enumerate(source.categories)}

@@ -109,14 +109,16 @@ class Prepared:
     feed: tuple[MeasureRef, ...]  # the newest measures
 
 
-def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache, related) -> Prepared:
-    """`related(index)`: each measure's related measures by id (worked out from the first variant's index)."""
+def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache, related,
+            bundles: tuple[str, ...]) -> Prepared:
+    """`related(index)`: each measure's related measures by id (worked out from the first variant's
+    index); `bundles`: the search index bundles of the variant's search page."""
     convert = cache.converter(variant, handbook.overrides)
     content = convert_content(handbook.content, convert)
     t = variant_strings(strings, variant, convert)
     index = Index(content, cache.refs.setdefault(variant.code, {}))
     return Prepared(variant, content, convert.record(handbook.settings), t,
-                    tuple(variant_pages(index, t, related(index))), feed_entries(index))
+                    tuple(variant_pages(index, t, related(index), bundles)), feed_entries(index))
 
 
 class Renderer:
@@ -151,7 +153,7 @@ class Renderer:
         for variant in VARIANTS:
             p = self.prepared(variant)
             shared = self._shared_inputs(p)
-            self.cache.pages.update({(variant.code, page.key): self._inputs(page, shared) for page in p.pages})
+            self.cache.pages.update({(variant.code, page.key): (page, shared) for page in p.pages})
             self.cache.pages[(variant.code, FEED)] = (p.feed, shared)
         self.cache.pages[SITEMAP] = self._sitemap_inputs()
 
@@ -170,10 +172,6 @@ class Renderer:
     def _shared_inputs(self, p: Prepared) -> tuple:
         return (p.site, tuple(p.t.items()), self.urls)
 
-    def _inputs(self, page: Page, shared: tuple) -> tuple:
-        """Everything a page's bytes depend on, besides the templates (only the search page names the bundles)."""
-        return (page, shared, self.shard_numbers if page.key.kind == "search" else None)
-
     def _related_ids(self, index: Index) -> dict[str, tuple[str, ...]]:
         """Related measures by id: the same in every variant, and again unless topics or order changed."""
         if self._related is None:
@@ -185,20 +183,21 @@ class Renderer:
 
     def prepared(self, variant: Variant) -> Prepared:
         if variant.code not in self._prepared:
-            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache, self._related_ids)
+            bundles = tuple(self.urls.search_bundle(Shard(variant.code, n).folder) for n in self.shard_numbers)
+            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache,
+                                                   self._related_ids, bundles)
         return self._prepared[variant.code]
 
     def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:
         """Render one variant's pages (every `parts`-th one from `part`); returns how many were rendered."""
         p = self.prepared(variant)
         shared = self._shared_inputs(p)
-        bundles = [self.urls.search_bundle(Shard(variant.code, n).folder) for n in self.shard_numbers]
         rendered = 0
         for page in p.pages[part::parts]:
-            inputs = self._inputs(page, shared)
+            inputs = (page, shared)
             if self.cache.pages.get((variant.code, page.key)) == inputs:
                 continue
-            html = _render_page(self.env, self.urls, variant, p.site, p.t, p.content, page, bundles).encode()
+            html = _render_page(self.env, self.urls, variant, p.site, p.t, p.content, page).encode()
             shard = Shard(variant.code, shard_number(page.key.id, self.modulus)) if page.key.kind == "measure" else None
             emit(file_path(page_path(variant.code, page.key)), html, shard)
             self.pending[(variant.code, page.key)] = inputs
@@ -257,11 +256,11 @@ def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
     }
 
 
-def _render_page(env, urls: Urls, variant: Variant, site, t, content, page: Page, bundles: list[str]) -> str:
+def _render_page(env, urls: Urls, variant: Variant, site, t, content, page: Page) -> str:
     context = _helpers(urls, variant, site, t, content)
     canonical = urls.absolute(page_path(variant.code, page.key))
     context.update(page=page, view=page.view, canonical=canonical, alternates=_alternates(urls, page.key),
-                   jsonld=None, citation=None, search_bundles=bundles)
+                   jsonld=None, citation=None)
     if isinstance(page.view, MeasureView):
         context["citation"] = citation(page.view, t, canonical)
         context["jsonld"] = jsonld(page.view, variant, canonical)
