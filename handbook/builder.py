@@ -73,6 +73,8 @@ class Builder:
         self.indexed: dict[str, tuple[Shard, bytes]] = {}  # measure page -> its index bundle, document digest
         self.modulus = 0  # the shard modulus of the index on disk
         self.stale: set[Shard] = set()  # bundles whose documents changed since they were indexed
+        self.shards: set[Shard] = set()  # the bundles the last build's site has
+        self.binary: Path | None = None  # Pagefind
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input
 
     def build(self, defer_index: bool = False) -> BuildReport:
@@ -89,13 +91,14 @@ class Builder:
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the conversions
             extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
             stage.summary = "text converted to zh-hk and zh-tw; search conversion tables"
-        binary = pagefind_binary(self.root)
+        # what index_pending needs after the build: Pagefind, and the bundles the site has now
+        self.binary, self.shards = pagefind_binary(self.root), set(renderer.shards())
         try:
             if (self.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir()
                     or renderer.modulus != self.modulus):  # every measure in another bundle: start again
-                rendered, written = self._clean(handbook, renderer, extra, binary)
+                rendered, written = self._clean(handbook, renderer, extra)
             else:
-                rendered, written = self._update(renderer, extra, binary)
+                rendered, written = self._update(renderer, extra)
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
         return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written)
@@ -107,7 +110,7 @@ class Builder:
             self._tables = (key, query_table_files(handbook, self.renders.converter))
         return self._tables[1]
 
-    def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
+    def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes]) -> tuple[int, int]:
         """Everything into a fresh folder, indexed, then swapped in."""
         self.renders.pages.clear()  # every page is written afresh, whatever an earlier build left
         fresh = stage_tree(self.out_dir, extra)
@@ -118,11 +121,11 @@ class Builder:
                 digests.update({path: digest(data) for path, data in extra.items()})
                 stage.summary = f"{rendered} pages, {len(digests)} files in 3 variants ({self.workers} processes)"
             with self.progress.stage("index") as stage:
-                shards = renderer.shards()
                 # a one-off build drops each bundle's documents as soon as Pagefind has read them
                 after = None if self.keep_state else (lambda shard: discard(documents / shard.folder))
-                pages = index_shards(documents, shards, binary, fresh / "pagefind", self._pagefind_runs(), after)
-                stage.summary = f"{pages} pages in {len(shards)} bundles"
+                pages = index_shards(documents, self.shards, self.binary, fresh / "pagefind", self._pagefind_runs(),
+                                     after)
+                stage.summary = f"{pages} pages in {len(self.shards)} bundles"
             swap_in(fresh, self.out_dir)
         except BaseException:
             discard(fresh)
@@ -179,7 +182,7 @@ class Builder:
         renderer.pending = {}
         return rendered, digests, indexed
 
-    def _update(self, renderer: Renderer, extra: dict[str, bytes], binary: Path) -> tuple[int, int]:
+    def _update(self, renderer: Renderer, extra: dict[str, bytes]) -> tuple[int, int]:
         """Render what changed, write what differs, re-index the bundles whose measure pages changed."""
         changed: dict[str, tuple[bytes, Shard | None]] = {}
 
@@ -199,9 +202,10 @@ class Builder:
                 write_atomic(self.out_dir / path, data)
                 if shard:  # re-indexed only if what Pagefind reads changed, not just the page around it
                     document = index_document(data, BY_CODE[shard.code].lang)
-                    if self.indexed.get(path) != (shard, digest(document)):
+                    entry = (shard, digest(document))
+                    if self.indexed.get(path) != entry:
                         write_atomic(self.documents / shard.folder / path, document)
-                        self.indexed[path] = (shard, digest(document))
+                        self.indexed[path] = entry
                         self.stale.add(shard)
                 self.on_disk[path] = digest(data)
                 stage.item(path)
@@ -214,7 +218,6 @@ class Builder:
                 del self.on_disk[path]
             renderer.commit()
             stage.summary = f"{len(changed)} files written, {len(removed)} removed"
-        self.binary, self.current_shards = binary, set(renderer.shards())
         if not self.defer_index:
             self.index_pending()
         return rendered, len(changed) + len(removed)
@@ -227,7 +230,7 @@ class Builder:
         with self.progress.stage("index") as stage:
             scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
             try:
-                kept = stale & self.current_shards
+                kept = stale & self.shards
                 # at low priority when deferred (serve): the browser is reloading the rebuilt pages
                 pages = index_shards(self.documents, kept, self.binary, scratch, self._pagefind_runs(),
                                      niceness=10 if self.defer_index else 0)
