@@ -184,11 +184,12 @@ class Builder:
 
     def _update(self, renderer: Renderer, extra: dict[str, bytes]) -> tuple[int, int]:
         """Render what changed, write what differs, re-index the bundles whose measure pages changed."""
-        changed: dict[str, tuple[bytes, Shard | None]] = {}
+        changed: dict[str, tuple[bytes, bytes, Shard | None]] = {}  # path -> bytes, their digest, bundle
 
         def collect(path: str, data: bytes, shard: Shard | None) -> None:
-            if self.on_disk.get(path) != digest(data):
-                changed[path] = (data, shard)
+            found = digest(data)
+            if self.on_disk.get(path) != found:
+                changed[path] = (data, found, shard)
 
         with self.progress.stage("render") as stage:
             rendered = sum(renderer.variant(v, collect) for v in VARIANTS)
@@ -198,7 +199,7 @@ class Builder:
             stage.summary = f"{rendered} pages rendered again, {len(changed)} files changed"
         with self.progress.stage("write", len(changed)) as stage:
             removed = set(self.on_disk) - renderer.paths() - set(extra)
-            for path, (data, shard) in sorted(changed.items()):
+            for path, (data, found, shard) in sorted(changed.items()):
                 write_atomic(self.out_dir / path, data)
                 if shard:  # re-indexed only if what Pagefind reads changed, not just the page around it
                     document = index_document(data, BY_CODE[shard.code].lang)
@@ -207,7 +208,7 @@ class Builder:
                         write_atomic(self.documents / shard.folder / path, document)
                         self.indexed[path] = entry
                         self.stale.add(shard)
-                self.on_disk[path] = digest(data)
+                self.on_disk[path] = found
                 stage.item(path)
             for path in sorted(removed):
                 (self.out_dir / path).unlink(missing_ok=True)
