@@ -225,9 +225,10 @@ class Renderer:
         context = _shared_context(self.urls, chrome)
         emit("index.html", self.env.get_template("chooser.html").render(**context).encode(), None)
         emit("404.html", self.env.get_template("404.html").render(**context).encode(), None)
-        if self.cache.pages.get(SITEMAP) != self._sitemap_inputs():  # 3 entries a page: only when pages come or go
+        sitemap = self._sitemap_inputs()
+        if self.cache.pages.get(SITEMAP) != sitemap:  # 3 entries a page: only when pages come or go
             emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).pages).encode(), None)
-            self.pending[SITEMAP] = self._sitemap_inputs()
+            self.pending[SITEMAP] = sitemap
         emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute('sitemap.xml')}\n".encode(), None)
 
 

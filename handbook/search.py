@@ -193,8 +193,8 @@ def index_shards(documents: Path, shards, binary: Path, output: Path, workers: i
                  niceness: int = 0) -> int:
     """Index each shard's documents into output/<shard folder>, `workers` Pagefind runs at a time.
 
-    Pagefind keeps about 1.3 cores busy, so two runs side by side use a
-    2-core machine better than one run over everything. `after(shard)` is
+    Pagefind keeps about 1.3 cores busy, so runs side by side use a 2-core
+    machine better than one run over everything. `after(shard)` is
     called as each finishes. Returns how many pages were indexed.
     """
     def one(shard: Shard) -> int:
