@@ -13,6 +13,9 @@ const FACETS = ["source", "category", "topic", "unit"];
 const PAGE = 20;
 
 let pagefind, tables, shown = 0, results = [];
+// Each run takes a number; a run that a newer one overtook (a quick second
+// query, the Back button) stops at its next await instead of overwriting.
+let latest = 0;
 
 // Character conversion: a map, and for characters with more than one
 // counterpart, the neighbour that decides (as in the content).
@@ -117,6 +120,8 @@ function renderFacets(all, counts, state) {
 }
 
 async function run(state, push) {
+  const mine = ++latest;
+  const current = () => mine === latest;
   input.value = state.q;
   writeState(state, push);
   const filters = {};
@@ -125,23 +130,27 @@ async function run(state, push) {
     list.replaceChildren();
     more.hidden = true;
     status.textContent = root.dataset.prompt;
-    renderFacets(await pagefind.filters(), null, state);
+    const all = await pagefind.filters();
+    if (current()) renderFacets(all, null, state);
     return;
   }
   status.textContent = root.dataset.loading;
   const search = await find(state.q && toPageScript(state.q), filters);
+  const all = await pagefind.filters();
+  if (!current()) return;
   results = search.results;
   shown = 0;
   list.replaceChildren();
-  renderFacets(await pagefind.filters(), search.filters, state);
+  renderFacets(all, search.filters, state);
   status.textContent = results.length
     ? text(root.dataset.found, { n: results.length })
     : text(root.dataset.none, { q: state.q });
-  await showMore();
+  await showMore(mine);
 }
 
-async function showMore() {
+async function showMore(mine = latest) {
   const batch = await Promise.all(results.slice(shown, shown + PAGE).map(load));
+  if (mine !== latest) return;
   for (const data of batch) {
     const item = document.createElement("li");
     const link = Object.assign(document.createElement("a"), { href: data.url, textContent: data.meta.title });

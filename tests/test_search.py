@@ -181,6 +181,36 @@ def test_query_is_kept_in_the_url_and_back_works(search_page):
     page.wait_for_function("document.getElementById('search-status').textContent.includes('4')")
 
 
+def test_a_later_query_is_not_overwritten_by_an_earlier_one(search_page, browser):
+    """A slow search that a newer one overtook must not put its results on the page."""
+    page = browser.new_page()
+    held = []  # the first query's excerpts are held back until the second query has been answered
+
+    def hold(route):
+        if held is None:
+            route.continue_()
+        else:
+            held.append(route)
+
+    page.route("**/pagefind/**/fragment/**", hold)
+    page.goto(f"{search_page.base}zh-hans/search/")
+    page.wait_for_selector("#search[data-ready]")
+    page.fill("#q", "企业")  # many results: their excerpts are fetched
+    with page.expect_request("**/pagefind/**/fragment/**"):
+        page.press("#q", "Enter")
+    page.fill("#q", "xyzzy")  # no results: nothing to fetch
+    page.press("#q", "Enter")
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('没有找到')")
+    released, held = held, None
+    for route in released:
+        route.continue_()
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(200)  # any stale run has had its turn
+    assert "没有找到" in page.inner_text("#search-status")
+    assert page.locator("#search-results li").count() == 0
+    page.close()
+
+
 def test_nothing_found_says_so(search_page):
     page, base = search_page.page, search_page.base
     page.goto(f"{base}zh-hans/search/?q={quote('量子计算机')}")
