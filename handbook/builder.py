@@ -112,7 +112,7 @@ class Builder:
 
     def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes]) -> tuple[int, int]:
         """Everything into a fresh folder, indexed, then swapped in."""
-        self.renders.pages.clear()  # every page is written afresh, whatever an earlier build left
+        self.renders.forget_pages()  # every page is written afresh, whatever an earlier build left
         fresh = stage_tree(self.out_dir, extra)
         documents = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.search-"))
         try:

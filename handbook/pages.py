@@ -240,37 +240,74 @@ def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
     return tuple((category, tuple(items)) for category, items in groups)
 
 
-def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
-                  bundles: tuple[str, ...], page_size: int | None = None) -> list[Page]:
-    """Every page of one variant, in a fixed order; `related` from related_ids, `bundles` for the search page."""
-    page_size = page_size or PAGE_SIZE
+Section = tuple  # a run of pages laid out together: FIXED, (list kind, id) or ("measures", source id)
+FIXED = ("fixed",)  # home, about, search
+
+
+def variant_sections(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
+                     bundles: tuple[str, ...], page_size: int | None = None) -> dict[Section, tuple[Page, ...]]:
+    """Every page of one variant, in sections, in a fixed order; `related` from related_ids, `bundles`
+    for the search page. layout.py lays out again only the sections an edit touched."""
     content = index.content
-    pages = [
-        Page(PageKey("home"), "home.html", "", HomeView(
-            tuple((s, len(index.by_source[s.id])) for s in content.sources),
-            index.counted("topic"), index.counted("category"), index.counted("unit"), index.refs[0])),
+    sections: dict[Section, tuple[Page, ...]] = {FIXED: (
+        home_page(index),
         Page(PageKey("about"), "about.html", strings["about_title"], AboutView(content.sources)),
         Page(PageKey("search"), "search.html", strings["search_title"], SearchView(bundles)),
-    ]
-    for source in content.sources:
+    )}
+    keys = [("source", s.id) for s in content.sources] + [("topic", t.id) for t in content.topics]
+    keys += [("category", c_id) for c_id in index.categories] + [("unit", u.id) for u in content.units]
+    for key in keys:
+        sections[key] = list_pages(index, key, page_size)
+    for source_id, refs in index.by_source.items():
+        sections[("measures", source_id)] = tuple(measure_page(index, refs, i, related) for i in range(len(refs)))
+    return sections
+
+
+def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
+                  bundles: tuple[str, ...], page_size: int | None = None) -> list[Page]:
+    """Every page of one variant, in a fixed order (variant_sections, one after the other)."""
+    return [page for pages in variant_sections(index, strings, related, bundles, page_size).values()
+            for page in pages]
+
+
+def home_page(index: Index) -> Page:
+    content = index.content
+    return Page(PageKey("home"), "home.html", "", HomeView(
+        tuple((s, len(index.by_source[s.id])) for s in content.sources),
+        index.counted("topic"), index.counted("category"), index.counted("unit"), index.refs[0]))
+
+
+def list_pages(index: Index, section: Section, page_size: int | None = None) -> tuple[Page, ...]:
+    """The pages of one source document's list, or of one topic's, category's or unit's."""
+    page_size = page_size or PAGE_SIZE
+    kind, id = section
+    if kind == "source":
+        source = index.sources[id]
         order = {c.id: i for i, c in enumerate(source.categories)}
-        refs = sorted(index.by_source[source.id], key=lambda r: (order.get(r.measure.category, -1), r.measure.number))
-        for pagination, chunk in paginated(refs, page_size):
-            pages.append(Page(PageKey("source", source.id, pagination.number), "source.html", source.short_title,
-                              SourceView(source, _grouped(chunk), pagination), source.description or source.title))
-    lists = [("topic", t.id, t.name, t.description, index.by_topic[t.id], None) for t in content.topics]
-    lists += [("category", c_id, c.name, "", index.by_category[c_id], s) for c_id, (s, c) in index.categories.items()]
-    lists += [("unit", u.id, u.name, "", index.by_unit[u.id], None) for u in content.units]
-    for kind, id, name, description, refs, source in lists:
-        for pagination, chunk in paginated(refs, page_size):
-            pages.append(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
-                kind, name, description, chunk, index.named(kind), pagination, source), description))
-    for refs in index.by_source.values():
-        for i, ref in enumerate(refs):
-            view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
-                               tuple(index.by_id[other] for other in related[ref.measure.id]))
-            pages.append(Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text)))
-    return pages
+        refs = sorted(index.by_source[id], key=lambda r: (order.get(r.measure.category, -1), r.measure.number))
+        return tuple(Page(PageKey("source", id, pagination.number), "source.html", source.short_title,
+                          SourceView(source, _grouped(chunk), pagination), source.description or source.title)
+                     for pagination, chunk in paginated(refs, page_size))
+    source = None
+    if kind == "topic":
+        topic = index.topics[id]
+        name, description, refs = topic.name, topic.description, index.by_topic[id]
+    elif kind == "category":
+        source, category = index.categories[id]
+        name, description, refs = category.name, "", index.by_category[id]
+    else:
+        name, description, refs = index.units[id].name, "", index.by_unit[id]
+    return tuple(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
+        kind, name, description, chunk, index.named(kind), pagination, source), description)
+        for pagination, chunk in paginated(refs, page_size))
+
+
+def measure_page(index: Index, refs: list[MeasureRef], i: int, related: dict[str, tuple[str, ...]]) -> Page:
+    """The page of refs[i], one of a source document's measures in order (`refs`)."""
+    ref = refs[i]
+    view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
+                       tuple(index.by_id[other] for other in related[ref.measure.id]))
+    return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
 
 
 def feed_entries(index: Index) -> tuple[MeasureRef, ...]:

@@ -19,7 +19,8 @@ from markupsafe import Markup
 from .citation import citation, jsonld
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
-from .pages import Index, MeasureRef, MeasureView, Page, feed_entries, related_ids, variant_pages
+from .layout import Layout, changed_in_place, full_layout, updated_index, updated_layout, updated_related
+from .pages import Index, MeasureRef, MeasureView, Page, related_ids
 from .search import Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import SIMPLIFIED, VARIANTS, Variant
@@ -77,15 +78,20 @@ class RenderCache:
     templates: tuple = ()
     env: jinja2.Environment | None = None  # compiled templates, kept while the files are unchanged
     pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
+    layouts: dict = field(default_factory=dict)  # variant code -> Kept: the pages on disk, laid out
     converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
     refs: dict = field(default_factory=dict)  # variant code -> {measure id: MeasureRef} (pages.Index)
-    related: tuple = (None, None)  # (measures' ids and topics in order, pages.related_ids of them)
+    related: tuple = (None, {})  # (measures' ids and topics in order, pages.related_ids of them)
 
     def converter(self, variant: Variant, overrides) -> Converter:
         key = (variant.code, overrides)
         if key not in self.converters:
             self.converters[key] = Converter(variant, overrides)
         return self.converters[key]
+
+    def forget_pages(self) -> None:
+        """Every page is to be rendered again (new templates, or a build into an empty folder)."""
+        self.pages, self.layouts = {}, {}
 
 
 def template_signature(templates: Path) -> tuple:
@@ -98,6 +104,16 @@ def page_count(handbook: Handbook) -> int:
 
 
 @dataclass(frozen=True)
+class Kept:
+    """A variant's layout and what every page of it shares: a rebuild lays out only what an edit touched
+    when these are the same."""
+
+    layout: Layout
+    shared: tuple  # Prepared.shared
+    bundles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Prepared:
     """One variant, converted, with its pages worked out: what its templates need."""
 
@@ -105,20 +121,14 @@ class Prepared:
     content: object
     site: object
     t: dict
-    pages: tuple[Page, ...]
-    feed: tuple[MeasureRef, ...]  # the newest measures
+    layout: Layout
+    dirty: tuple[Page, ...]  # the pages that may differ from the cache's: all, or those laid out again
+    shared: tuple  # every page's inputs besides its view: site settings, strings, base URL
+    bundles: tuple[str, ...]
 
-
-def prepare(handbook: Handbook, variant: Variant, strings: dict, cache: RenderCache, related,
-            bundles: tuple[str, ...]) -> Prepared:
-    """`related(index)`: each measure's related measures by id (worked out from the first variant's
-    index); `bundles`: the search index bundles of the variant's search page."""
-    convert = cache.converter(variant, handbook.overrides)
-    content = convert_content(handbook.content, convert)
-    t = variant_strings(strings, variant, convert)
-    index = Index(content, cache.refs.setdefault(variant.code, {}))
-    return Prepared(variant, content, convert.record(handbook.settings), t,
-                    tuple(variant_pages(index, t, related(index), bundles)), feed_entries(index))
+    @property
+    def feed(self) -> tuple[MeasureRef, ...]:  # the newest measures
+        return self.layout.feed
 
 
 class Renderer:
@@ -136,26 +146,35 @@ class Renderer:
         self.shard_numbers = tuple(sorted({shard_number(m.id, self.modulus) for m in handbook.content.measures}))
         signature = template_signature(templates)
         if signature != cache.templates or cache.env is None:
-            cache.templates, cache.pages, cache.env = signature, {}, environment(templates)
+            cache.forget_pages()
+            cache.templates, cache.env = signature, environment(templates)
         self.env = cache.env
         self.urls = Urls(base_url or handbook.settings.base_url)
         self.strings = load_strings(templates)
         self._prepared: dict[str, Prepared] = {}
-        self._related: dict[str, tuple[str, ...]] | None = None
+        self._relations: tuple | None = None  # (key, related ids, ids whose related changed or None)
         self.pending: dict = {}  # inputs of pages rendered now: the cache learns them once they are written
 
     def commit(self) -> None:
+        """The pages rendered are on disk: remember their inputs, and the layouts they came from."""
         self.cache.pages.update(self.pending)
         self.pending = {}
+        self._keep_layouts()
 
     def remember_all(self) -> None:
         """Record every page's inputs as on disk (after a build rendered them elsewhere, in workers)."""
         for variant in VARIANTS:
             p = self.prepared(variant)
-            shared = self._shared_inputs(p)
-            self.cache.pages.update({(variant.code, page.key): (page, shared) for page in p.pages})
-            self.cache.pages[(variant.code, FEED)] = (p.feed, shared)
+            self.cache.pages.update({(variant.code, page.key): (page, p.shared) for page in p.layout.pages})
+            self.cache.pages[(variant.code, FEED)] = (p.feed, p.shared)
         self.cache.pages[SITEMAP] = self._sitemap_inputs()
+        self._keep_layouts()
+
+    def _keep_layouts(self) -> None:
+        for code, p in self._prepared.items():
+            self.cache.layouts[code] = Kept(p.layout, p.shared, p.bundles)
+        if self._relations:
+            self.cache.related = self._relations[:2]
 
     def shards(self) -> list[Shard]:
         """Every index bundle the site has: those with at least one measure, in each variant."""
@@ -165,35 +184,60 @@ class Renderer:
         """Every file this renderer's site has (pages, feeds, root files)."""
         out = {"index.html", "404.html", "sitemap.xml", "robots.txt"}
         for variant in VARIANTS:
-            out |= {file_path(page_path(variant.code, page.key)) for page in self.prepared(variant).pages}
+            out |= {file_path(page_path(variant.code, page.key)) for page in self.prepared(variant).layout.pages}
             out.add(page_path(variant.code, PageKey("feed")))
         return out
 
-    def _shared_inputs(self, p: Prepared) -> tuple:
-        return (p.site, tuple(p.t.items()), self.urls)
-
-    def _related_ids(self, index: Index) -> dict[str, tuple[str, ...]]:
-        """Related measures by id: the same in every variant, and again unless topics or order changed."""
-        if self._related is None:
+    def _relations_for(self, index: Index, kept: Kept | None, changed: list[int] | None) -> tuple[dict, set | None]:
+        """Related measures by id (the same in every variant, so worked out once) and, after changes in
+        place, the measures whose related measures changed."""
+        kept_key, kept_related = self.cache.related
+        if self._relations is None:
             key = tuple((m.id, m.topics) for m in self.handbook.content.measures)
-            if self.cache.related[0] != key:
-                self.cache.related = (key, related_ids(index))
-            self._related = self.cache.related[1]
-        return self._related
+            if key == kept_key:
+                self._relations = (key, kept_related, set())
+            elif changed is not None:
+                self._relations = (key, *updated_related(kept_related, kept.layout.index, index, changed))
+            else:
+                self._relations = (key, related_ids(index), None)
+        _, related, differ = self._relations
+        if differ is None and changed is not None:  # an earlier variant was laid out whole
+            differ = {id for id, ids in related.items() if kept_related.get(id) != ids}
+        return related, differ
 
     def prepared(self, variant: Variant) -> Prepared:
+        """The variant converted and laid out: again where measures changed in place since the kept
+        layout (layout.py), else whole."""
         if variant.code not in self._prepared:
+            convert = self.cache.converter(variant, self.handbook.overrides)
+            content = convert_content(self.handbook.content, convert)
+            t = variant_strings(self.strings, variant, convert)
+            site = convert.record(self.handbook.settings)
+            shared = (site, tuple(t.items()), self.urls)
             bundles = tuple(self.urls.search_bundle(Shard(variant.code, n).folder) for n in self.shard_numbers)
-            self._prepared[variant.code] = prepare(self.handbook, variant, self.strings, self.cache,
-                                                   self._related_ids, bundles)
+            kept = self.cache.layouts.get(variant.code)
+            changed = None
+            if kept and kept.shared == shared and kept.bundles == bundles:
+                changed = changed_in_place(kept.layout.index.content, content)
+            if changed is None:
+                index = Index(content, self.cache.refs.setdefault(variant.code, {}))
+                related, _ = self._relations_for(index, None, None)
+                layout = full_layout(index, t, related, bundles)
+                dirty = tuple(layout.pages)
+            else:
+                index = updated_index(kept.layout.index, content, changed)
+                related, differ = self._relations_for(index, kept, changed)
+                layout, fresh = updated_layout(kept.layout, index, related, differ, changed)
+                dirty = tuple(fresh)
+            self._prepared[variant.code] = Prepared(variant, content, site, t, layout, dirty, shared, bundles)
         return self._prepared[variant.code]
 
     def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:
         """Render one variant's pages (every `parts`-th one from `part`); returns how many were rendered."""
         p = self.prepared(variant)
-        shared = self._shared_inputs(p)
+        shared = p.shared
         rendered = 0
-        for page in p.pages[part::parts]:
+        for page in p.dirty[part::parts]:
             inputs = (page, shared)
             if self.cache.pages.get((variant.code, page.key)) == inputs:
                 continue
@@ -209,7 +253,7 @@ class Renderer:
         return rendered
 
     def _sitemap_inputs(self) -> tuple:
-        return (tuple(page.key for page in self.prepared(SIMPLIFIED).pages), self.urls)
+        return (tuple(page.key for page in self.prepared(SIMPLIFIED).layout.pages), self.urls)
 
     def shared(self, emit) -> None:
         """The files at the root of the site: chooser, 404, sitemap, robots.txt.
@@ -227,7 +271,7 @@ class Renderer:
         emit("404.html", self.env.get_template("404.html").render(**context).encode(), None)
         sitemap = self._sitemap_inputs()
         if self.cache.pages.get(SITEMAP) != sitemap:  # 3 entries a page: only when pages come or go
-            emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).pages).encode(), None)
+            emit("sitemap.xml", _render_sitemap(self.env, self.urls, self.prepared(SIMPLIFIED).layout.pages).encode(), None)
             self.pending[SITEMAP] = sitemap
         emit("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {self.urls.absolute('sitemap.xml')}\n".encode(), None)
 

@@ -1,0 +1,98 @@
+"""Laying out again only what an edit touched (layout.py) gives what laying out everything gives."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from handbook.checks import check_content
+from handbook.layout import changed_in_place, full_layout, updated_index, updated_layout, updated_related
+from handbook.model import Content
+from handbook.pages import Index, related_ids
+from handbook.render import RenderCache, Renderer
+from handbook.variants import VARIANTS
+from tests.conftest import ROOT
+
+CONTENT = check_content(ROOT / "content").content
+STRINGS = {"about_title": "关于", "search_title": "搜索"}
+BUNDLES = ("/pagefind/zh-hans/0/",)
+PAGE_SIZE = 3  # short lists: an edit moves measures across pages
+
+
+def laid_out(content: Content):
+    index = Index(content)
+    related = related_ids(index)
+    return full_layout(index, STRINGS, related, BUNDLES, PAGE_SIZE), related
+
+
+def edited(content: Content, rng: random.Random) -> Content:
+    """One to three measures changed in place: topics, units, category or title."""
+    topics, units = [t.id for t in content.topics], [u.id for u in content.units]
+    sources = {s.id: s for s in content.sources}
+    measures = list(content.measures)
+    for i in rng.sample(range(len(measures)), rng.randint(1, 3)):
+        m = measures[i]
+        field = rng.choice(["topics", "units", "category", "title"])
+        if field == "topics":
+            m = replace(m, topics=tuple(rng.sample(topics, rng.randint(1, 3))))
+        elif field == "units":
+            m = replace(m, units=tuple(rng.sample(units, rng.randint(0, 2))))
+        elif field == "category":
+            m = replace(m, category=rng.choice([None, *(c.id for c in sources[m.source].categories)]))
+        else:
+            m = replace(m, title=m.title + "（修订）")
+        measures[i] = m
+    return replace(content, measures=tuple(measures))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_edits_laid_out_again_equal_a_full_layout(seed):
+    rng = random.Random(seed)
+    content = CONTENT
+    layout, related = laid_out(content)
+    for _ in range(15):
+        new = edited(content, rng)
+        changed = changed_in_place(content, new)
+        assert changed, "the edit kept the handbook's shape"
+        index = updated_index(layout.index, new, changed)
+        related, differ = updated_related(related, layout.index, index, changed)
+        again, fresh = updated_layout(layout, index, related, differ, changed, PAGE_SIZE)
+
+        full, full_related = laid_out(new)
+        assert related == full_related
+        assert again.sections == full.sections
+        assert again.feed == full.feed
+        # What was not laid out again is the very page of the old layout: unchanged, not rendered again.
+        fresh_ids = {id(page) for page in fresh}
+        old_pages = {id(page) for page in layout.pages}
+        assert all(id(page) in fresh_ids or id(page) in old_pages for page in again.pages)
+        assert len(fresh) < len(full.sections) + 40  # a few lists and measures, not the whole handbook
+        content, layout = new, again
+
+
+def test_a_change_of_shape_is_laid_out_whole():
+    measures = CONTENT.measures
+    assert changed_in_place(CONTENT, replace(CONTENT, measures=measures[:-1])) is None  # one removed
+    renumbered = replace(measures[0], number=measures[0].number + 100)
+    assert changed_in_place(CONTENT, replace(CONTENT, measures=(renumbered, *measures[1:]))) is None
+    topic = replace(CONTENT.topics[0], description="改")
+    assert changed_in_place(CONTENT, replace(CONTENT, topics=(topic, *CONTENT.topics[1:]))) is None
+    assert changed_in_place(CONTENT, replace(CONTENT)) == []
+
+
+def test_a_rebuild_lays_out_only_what_an_edit_touched():
+    """The renderer keeps each variant's layout and, after a topic edit, lays out a few pages again."""
+    handbook = check_content(ROOT / "content")
+    cache = RenderCache()
+    Renderer(handbook, ROOT / "templates", None, cache).remember_all()
+    m = handbook.content.measures[10]
+    edit = replace(handbook.content, measures=tuple(replace(x, topics=("credit",)) if x is m else x
+                                                   for x in handbook.content.measures))
+    again = Renderer(replace(handbook, content=edit), ROOT / "templates", None, cache)
+    whole = Renderer(replace(handbook, content=edit), ROOT / "templates", None, RenderCache())
+    for variant in VARIANTS:
+        p = again.prepared(variant)
+        assert p.layout.sections == whole.prepared(variant).layout.sections
+        assert 0 < len(p.dirty) < 30 < len(whole.prepared(variant).dirty)
