@@ -8,6 +8,7 @@ of the field that breaks it, with a hint that names the fix.
 from __future__ import annotations
 
 import difflib
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def check_references(loaded: Loaded) -> list[Diagnostic]:
     topics = {t.id: t for t in content.topics}
     numbers: dict[tuple[str, int], object] = {}
     for measure in content.measures:
-        folder = Path(loaded.document(measure).path).parent.name
+        folder = os.path.basename(os.path.dirname(loaded.document(measure).path))  # no Path: 10,000 of them
         if measure.source != folder:
             problems.append(loaded.at(measure, ("source",), f'"{measure.source}" differs from the folder the file is in',
                                       f"measure files live in {MEASURES_DIR}/<source-id>/: set source: {folder} "
