@@ -77,7 +77,7 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def measure(size: int, edits: int, workdir: Path) -> dict:
+def measure(size: int, edits: int, workdir: Path, verbose: bool = False) -> dict:
     tree = workdir / str(size)
     prepare(size, tree, 1800)
     target, edited = edit_one_measure(tree / "content")
@@ -108,6 +108,8 @@ def measure(size: int, edits: int, workdir: Path) -> dict:
                 if (topic_name in shown) != (text is edited):
                     raise RuntimeError(f"the reloaded page does not show the edit ({topic_name})")
                 searchable.append(server.wait_for(r"^index\s+\d+ ms", after, 600) - saved)
+                if verbose:  # serve's own account of the rebuild
+                    print(f"[{size}] reloaded {reloaded[-1]:.2f} s:", *server.lines[after:], sep="\n  ", flush=True)
     finally:
         server.stop()
         shutil.rmtree(tree, ignore_errors=True)
@@ -129,9 +131,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="57,10000", help="comma-separated numbers of measures")
     parser.add_argument("--edits", type=int, default=5, help="saves to time at each size")
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
+    parser.add_argument("--verbose", action="store_true", help="print serve's lines after each save")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=ROOT / "build" if (ROOT / "build").is_dir() else None) as tmp:
-        rows = [measure(int(size), args.edits, Path(tmp)) for size in args.sizes.split(",")]
+        rows = [measure(int(size), args.edits, Path(tmp), args.verbose) for size in args.sizes.split(",")]
     text = table(rows)
     print(text)
     if args.record:
