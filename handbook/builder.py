@@ -29,6 +29,7 @@ from pathlib import Path
 import jinja2
 
 from .checks import check_content
+from .validate import ReferenceMemo
 from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
 from .progress import Progress
@@ -68,6 +69,7 @@ class Builder:
         self.workers = workers or os.cpu_count() or 1
         self.shard_size = shard_size
         self.files_read: dict = {}  # content files already parsed and checked (content.load)
+        self.references = ReferenceMemo()  # measures whose cross-file references were checked
         self.renders = RenderCache()
         self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
         self.indexed: dict[str, tuple[Shard, bytes]] = {}  # measure page -> its index bundle, document digest
@@ -83,7 +85,7 @@ class Builder:
         self.progress.stages = []
         with self.progress.stage("check") as stage:
             handbook = check_content(self.content_dir, self.files_read if self.keep_state else {}, stage.item,
-                                     self.workers)
+                                     self.workers, self.references if self.keep_state else None)
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")

@@ -16,7 +16,16 @@ from .content import MEASURES_DIR, SOURCES_DIR, Loaded
 from .diagnostics import Diagnostic
 
 
-def check_references(loaded: Loaded) -> list[Diagnostic]:
+class ReferenceMemo:
+    """Each measure's own reference problems, kept while it, and the documents, units and topics it
+    was checked against, are the very same objects: a rebuild checks again only what changed."""
+
+    def __init__(self):
+        self.context: tuple = ((), (), (), frozenset())
+        self.measures: dict[int, tuple] = {}  # id(measure) -> (measure, problems before, after its number)
+
+
+def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[Diagnostic]:
     content = loaded.content
     problems: list[Diagnostic] = []
     problems += _unique(loaded, content.sources, "id", "source")
@@ -32,40 +41,62 @@ def check_references(loaded: Loaded) -> list[Diagnostic]:
             problems.append(loaded.at(source, ("id",), f'does not match the file name "{stem}.yaml"',
                                       f"rename the file to {SOURCES_DIR}/{source.id}.yaml, or set id: {stem}"))
 
+    memo = memo or ReferenceMemo()
+    context = (content.sources, content.units, content.topics, frozenset(loaded.unreadable))
+    if not (all(_same(a, b) for a, b in zip(memo.context[:3], context[:3])) and memo.context[3] == context[3]):
+        memo.context, memo.measures = context, {}
     sources = {s.id: s for s in content.sources}
     units = {u.id: u for u in content.units}
     topics = {t.id: t for t in content.topics}
     numbers: dict[tuple[str, int], object] = {}
+    kept = {}
     for measure in content.measures:
-        folder = os.path.basename(os.path.dirname(loaded.document(measure).path))  # no Path: 10,000 of them
-        if measure.source != folder:
-            problems.append(loaded.at(measure, ("source",), f'"{measure.source}" differs from the folder the file is in',
-                                      f"measure files live in {MEASURES_DIR}/<source-id>/: set source: {folder} "
-                                      "or move the file"))
-        source = sources.get(measure.source)
-        if source is None and not loaded.incomplete("source", measure.source):
-            problems.append(_unknown(loaded, measure, ("source",), measure.source, "source document", sources,
-                                     f"{SOURCES_DIR}/<id>.yaml"))
-        elif source is not None:
-            problems += _category(loaded, measure, source)
+        hit = memo.measures.get(id(measure))
+        if hit is None or hit[0] is not measure:
+            hit = (measure, *_measure_problems(loaded, measure, sources, units, topics))
+        kept[id(measure)] = hit
+        problems += hit[1]
         first = numbers.setdefault((measure.source, measure.number), measure)
         if first is not measure:
             problems.append(loaded.at(measure, ("number",), f"{measure.number} is already used by "
                                       f"{loaded.document(first).path}", "give each measure of a source its own number"))
-        for i, unit in enumerate(measure.units):
-            if unit not in units and not loaded.incomplete("units"):
-                by_name = next((u for u in content.units if u.name == unit), None)
-                if by_name:
-                    problems.append(loaded.at(measure, ("units", i), f'"{unit}" is a unit name, not an id',
-                                              f"write its id: {by_name.id}"))
-                else:
-                    problems.append(_unknown(loaded, measure, ("units", i), unit, "unit", units, "units.yaml"))
-        for i, topic in enumerate(measure.topics):
-            if topic not in topics and not loaded.incomplete("topics"):
-                problems.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
+        problems += hit[2]
+    memo.measures = kept
     problems += _category_counts(loaded)
     problems += _overrides(loaded)
     return problems
+
+
+def _same(a: tuple, b: tuple) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
+
+
+def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topics: dict) -> tuple[list, list]:
+    """One measure's references: (its folder, source and category; its units and topics)."""
+    before, after = [], []
+    folder = os.path.basename(os.path.dirname(loaded.document(measure).path))  # no Path: 10,000 of them
+    if measure.source != folder:
+        before.append(loaded.at(measure, ("source",), f'"{measure.source}" differs from the folder the file is in',
+                                f"measure files live in {MEASURES_DIR}/<source-id>/: set source: {folder} "
+                                "or move the file"))
+    source = sources.get(measure.source)
+    if source is None and not loaded.incomplete("source", measure.source):
+        before.append(_unknown(loaded, measure, ("source",), measure.source, "source document", sources,
+                               f"{SOURCES_DIR}/<id>.yaml"))
+    elif source is not None:
+        before += _category(loaded, measure, source)
+    for i, unit in enumerate(measure.units):
+        if unit not in units and not loaded.incomplete("units"):
+            by_name = next((u for u in loaded.content.units if u.name == unit), None)
+            if by_name:
+                after.append(loaded.at(measure, ("units", i), f'"{unit}" is a unit name, not an id',
+                                       f"write its id: {by_name.id}"))
+            else:
+                after.append(_unknown(loaded, measure, ("units", i), unit, "unit", units, "units.yaml"))
+    for i, topic in enumerate(measure.topics):
+        if topic not in topics and not loaded.incomplete("topics"):
+            after.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
+    return before, after
 
 
 def _overrides(loaded: Loaded) -> list[Diagnostic]:
@@ -127,6 +158,8 @@ def _category_counts(loaded: Loaded) -> list[Diagnostic]:
 
 
 def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None) -> list[Diagnostic]:
+    if len({getattr(item, attribute) for item in items}) == len(items):  # the usual case, quickly
+        return []
     seen: dict[str, object] = {}
     problems = []
     for i, item in enumerate(items):

@@ -95,6 +95,22 @@ def test_a_failed_rebuild_keeps_the_last_good_site(project):
     assert tree(project / "site") == before
 
 
+def test_a_rebuild_checks_unchanged_measures_against_changed_topics(project):
+    """A kept check reuses what it found for unchanged measures, but not once the topics they name change."""
+    from handbook.diagnostics import ContentError
+
+    builder = Builder(project, project / "content", project / "site")
+    builder.build()
+    replace(project / "content/topics.yaml", "- id: regulation\n", "- id: regulations\n")
+    with pytest.raises(ContentError) as error:
+        builder.build()
+    fresh = error.value.diagnostics
+    with pytest.raises(ContentError) as clean:
+        check_content(project / "content")
+    assert fresh == clean.value.diagnostics
+    assert any(d.path.endswith("nansha-batch6/07.yaml") and '"regulation" is not a topic' in d.message for d in fresh)
+
+
 @pytest.mark.parametrize("edit", ["topic", "official text"])
 def test_an_edit_reindexes_only_its_bundle(project, edit):
     """With the index in bundles (10 measures each here), an edit re-indexes the one holding the measure."""
