@@ -62,6 +62,14 @@ def changed_in_place(old: Content, new: Content) -> list[int] | None:
     return changed
 
 
+def same_pages(old: Layout, new: Layout) -> bool:
+    """True when both layouts have the same pages (by key): sections laid out again are compared."""
+    if old.sections.keys() != new.sections.keys():
+        return False
+    return all(pages is old.sections[key] or [p.key for p in pages] == [p.key for p in old.sections[key]]
+               for key, pages in new.sections.items())
+
+
 def _same(old: tuple, new: tuple) -> bool:
     return len(old) == len(new) and all(a is b for a, b in zip(old, new))
 

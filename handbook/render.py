@@ -19,7 +19,8 @@ from markupsafe import Markup
 from .citation import citation, jsonld
 from .convert import Converter, convert_content, convert_record
 from .model import Handbook
-from .layout import Layout, changed_in_place, full_layout, updated_index, updated_layout, updated_related
+from .layout import (Layout, changed_in_place, full_layout, same_pages, updated_index, updated_layout,
+                     updated_related)
 from .pages import Index, MeasureRef, MeasureView, Page, related_ids
 from .search import Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
@@ -111,6 +112,7 @@ class Kept:
     layout: Layout
     shared: tuple  # Prepared.shared
     bundles: tuple[str, ...]
+    paths: frozenset[str] | None  # the variant's page files, if a rebuild asked (Renderer.paths)
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,7 @@ class Renderer:
         self.strings = load_strings(templates)
         self._prepared: dict[str, Prepared] = {}
         self._relations: tuple | None = None  # (key, related ids, ids whose related changed or None)
+        self._paths: dict[str, frozenset[str]] = {}  # variant code -> its page files
         self.pending: dict = {}  # inputs of pages rendered now: the cache learns them once they are written
 
     def commit(self) -> None:
@@ -167,12 +170,13 @@ class Renderer:
             p = self.prepared(variant)
             self.cache.pages.update({(variant.code, page.key): (page, p.shared) for page in p.layout.pages})
             self.cache.pages[(variant.code, FEED)] = (p.feed, p.shared)
+            self._page_files(variant)  # kept too: the first rebuild need not list them again
         self.cache.pages[SITEMAP] = self._sitemap_inputs()
         self._keep_layouts()
 
     def _keep_layouts(self) -> None:
         for code, p in self._prepared.items():
-            self.cache.layouts[code] = Kept(p.layout, p.shared, p.bundles)
+            self.cache.layouts[code] = Kept(p.layout, p.shared, p.bundles, self._paths.get(code))
         if self._relations:
             self.cache.related = self._relations[:2]
 
@@ -184,9 +188,20 @@ class Renderer:
         """Every file this renderer's site has (pages, feeds, root files)."""
         out = {"index.html", "404.html", "sitemap.xml", "robots.txt"}
         for variant in VARIANTS:
-            out |= {file_path(page_path(variant.code, page.key)) for page in self.prepared(variant).layout.pages}
+            out |= self._page_files(variant)
             out.add(page_path(variant.code, PageKey("feed")))
         return out
+
+    def _page_files(self, variant: Variant) -> frozenset[str]:
+        """The variant's page files: the kept layout's, unless pages came or went."""
+        if variant.code not in self._paths:
+            p, kept = self.prepared(variant), self.cache.layouts.get(variant.code)
+            if kept and kept.paths is not None and same_pages(kept.layout, p.layout):
+                self._paths[variant.code] = kept.paths
+            else:
+                self._paths[variant.code] = frozenset(file_path(page_path(variant.code, page.key))
+                                                      for page in p.layout.pages)
+        return self._paths[variant.code]
 
     def _relations_for(self, index: Index, kept: Kept | None, changed: list[int] | None) -> tuple[dict, set | None]:
         """Related measures by id (the same in every variant, so worked out once) and, after changes in

@@ -95,6 +95,28 @@ def test_a_failed_rebuild_keeps_the_last_good_site(project):
     assert tree(project / "site") == before
 
 
+def test_a_list_that_loses_a_page_loses_its_file(project, monkeypatch):
+    """Short lists: a measure leaves a topic whose last page held one measure; that page is removed."""
+    content = check_content(project / "content").content
+    counts = {t.id: sum(t.id in m.topics for m in content.measures) for t in content.topics}
+    size, measure, topic = next((size, m, t) for size in range(3, 11) for m in content.measures
+                                if len(m.topics) > 1 for t in m.topics if counts[t] % size == 1 < counts[t] // size)
+    monkeypatch.setattr("handbook.pages.PAGE_SIZE", size)
+    builder = Builder(project, project / "content", project / "site")
+    builder.build()
+    last = project / "site" / f"zh-tw/topics/{topic}/page/{counts[topic] // size + 1}/index.html"
+    assert last.is_file()
+    path = project / "content/measures" / measure.source / f"{measure.number:02d}.yaml"
+    kept = ", ".join(t for t in measure.topics if t != topic)
+    replace(path, f"topics: [{', '.join(measure.topics)}]", f"topics: [{kept}]")
+
+    builder.build()
+
+    assert not last.exists()
+    build(project, project / "content", project / "clean")
+    assert tree(project / "site") == tree(project / "clean")
+
+
 def test_a_rebuild_checks_unchanged_measures_against_changed_topics(project):
     """A kept check reuses what it found for unchanged measures, but not once the topics they name change."""
     from handbook.diagnostics import ContentError
