@@ -28,6 +28,9 @@ subprocess run from the project root, as a maintainer would run them:
   none);
 - the size of site/ and of site/pagefind/.
 
+Old trees (a previous size's, a previous attempt's site) are put aside and
+deleted only at the end: see Trash.
+
 It prints a Markdown table, one row per size; `--record` appends it to
 bench/RESULTS.md with the code and machine it ran on. Only standard-library
 Python here: the handbook's own code runs in the subprocesses, with .venv's
@@ -221,9 +224,33 @@ def pagefind_binary() -> Path:
     return found[0]
 
 
-def prepare(size: int, out: Path, timeout: float) -> float | None:
+class Trash:
+    """Trees put aside during the run and deleted only at its end.
+
+    On ext4 without a journal (this VM's disk), creating files in the half
+    minute after deleting many is slowed by the kernel skipping the recently
+    freed inodes (`recently_deleted` in perf): a clean build of 10,000 measures
+    right after deleting a site took 47-66 s where it takes 36-39 s otherwise.
+    A maintainer's build does not follow a mass deletion, so the bench's must not.
+    """
+
+    def __init__(self, workdir: Path):
+        self.folder = workdir / f".trash-{os.getpid()}"
+        self.count = 0
+
+    def put(self, tree: Path) -> None:
+        if tree.exists():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.count += 1
+            tree.rename(self.folder / str(self.count))
+
+    def empty(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def prepare(size: int, out: Path, timeout: float, trash: Trash) -> float | None:
     """Make OUT/content and OUT/seeds for this size; the seconds generating took (None: the real content)."""
-    shutil.rmtree(out, ignore_errors=True)
+    trash.put(out)
     out.mkdir(parents=True)
     if size == REAL_SIZE:
         shutil.copytree(ROOT / "content", out / "content")
@@ -263,19 +290,19 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return total, files
 
 
-def measure(size: int, workdir: Path, timeout: float, keep: bool, repeat: int = 1) -> Row:
+def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, repeat: int = 1) -> Row:
     """Every number of one row; a failing step stops the row and is reported in it."""
     row = Row(size)
     out = workdir / f"n{size}"
     step = "prepare"
     try:
         _log(size, f"preparing {out}")
-        row.generate_s = prepare(size, out, timeout)
+        row.generate_s = prepare(size, out, timeout, trash)
 
         step = "clean build"
         for attempt in range(1, repeat + 1):
             _log(size, f"clean build ({attempt} of {repeat})" if repeat > 1 else "clean build")
-            shutil.rmtree(out / "site", ignore_errors=True)
+            trash.put(out / "site")
             clean = build(out, timeout, f"clean build of {size}")
             _log(size, f"  {clean.seconds:.1f} s  {_stages(clean.stages)}")
             if row.clean is None or clean.seconds < row.clean.seconds:
@@ -304,7 +331,7 @@ def measure(size: int, workdir: Path, timeout: float, keep: bool, repeat: int = 
         _log(size, f"FAILED {row.error}")
     finally:
         if not keep:
-            shutil.rmtree(out, ignore_errors=True)
+            trash.put(out)
     return row
 
 
@@ -396,7 +423,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     load_before = os.getloadavg()[0]
-    rows = [measure(size, args.workdir.resolve(), args.timeout, args.keep, args.repeat) for size in sizes]
+    trash = Trash(args.workdir.resolve())
+    try:
+        rows = [measure(size, args.workdir.resolve(), args.timeout, args.keep, trash, args.repeat) for size in sizes]
+    finally:
+        trash.empty()
     about += f" Load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
     if args.repeat > 1:
         about += f" Clean build: the fastest of {args.repeat}."
