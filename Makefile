@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test clean node-deps browser-deps screenshots
+.PHONY: setup check import build serve test clean node-deps test-deps screenshots
 
 setup: $(READY) node-deps
 
@@ -47,22 +47,24 @@ node-deps:
 
 # The browser tests (tests/browser.py) drive Debian's Chromium (Playwright's
 # own build is a download this network refuses) and check pages with vnu.jar
-# (Java). apt-get update runs only when something is missing.
-browser-deps:
+# (Java); the bench's test runs bench/run.py, which measures under GNU time.
+# apt-get update runs only when something is missing.
+test-deps:
 	@missing=; \
 	  [ -x /usr/bin/chromium ] || missing+=" chromium"; \
 	  command -v java >/dev/null || missing+=" default-jre-headless"; \
+	  [ -x /usr/bin/time ] || missing+=" time"; \
 	  if [ -n "$$missing" ]; then \
-	    echo "browser-deps: installing$$missing"; \
+	    echo "test-deps: installing$$missing"; \
 	    $(SUDO) apt-get update -qq && \
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi
 
-test: $(READY) node-deps browser-deps
+test: $(READY) node-deps test-deps
 	$(PY) -m pytest
 
 # Screenshots for the README: Chromium needs a CJK font to draw the pages.
-screenshots: $(READY) node-deps browser-deps
+screenshots: $(READY) node-deps test-deps
 	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) docs/make_screenshots.py

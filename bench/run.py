@@ -248,9 +248,15 @@ class Trash:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def prepare(size: int, out: Path, timeout: float, trash: Trash) -> float | None:
-    """Make OUT/content and OUT/seeds for this size; the seconds generating took (None: the real content)."""
-    trash.put(out)
+def prepare(size: int, out: Path, timeout: float, trash: Trash | None = None) -> float | None:
+    """Make OUT/content and OUT/seeds for this size; the seconds generating took (None: the real content).
+
+    An existing OUT is put in `trash`, or deleted if there is none.
+    """
+    if trash:
+        trash.put(out)
+    else:
+        shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     if size == REAL_SIZE:
         shutil.copytree(ROOT / "content", out / "content")

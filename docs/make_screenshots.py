@@ -2,7 +2,7 @@
 
 Run with `make screenshots`: builds the site, serves it on 127.0.0.1 and
 has headless Chromium (Debian's package) photograph the page. Needs a CJK
-font (Debian: fonts-noto-cjk), which `make browser-deps` installs.
+font (Debian: fonts-noto-cjk), which `make test-deps` installs.
 """
 
 from __future__ import annotations

