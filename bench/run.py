@@ -230,8 +230,8 @@ class Trash:
     On ext4 without a journal (this VM's disk), creating files in the half
     minute after deleting many is slowed by the kernel skipping the recently
     freed inodes (`recently_deleted` in perf): a clean build of 10,000 measures
-    right after deleting a site took 47-66 s where it takes 36-39 s otherwise.
-    A maintainer's build does not follow a mass deletion, so the bench's must not.
+    right after deleting a site took 50-66 s where it takes 36-39 s otherwise.
+    A maintainer's build seldom follows a mass deletion, so the bench's must not.
     """
 
     def __init__(self, workdir: Path):
@@ -248,15 +248,9 @@ class Trash:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def prepare(size: int, out: Path, timeout: float, trash: Trash | None = None) -> float | None:
-    """Make OUT/content and OUT/seeds for this size; the seconds generating took (None: the real content).
-
-    An existing OUT is put in `trash`, or deleted if there is none.
-    """
-    if trash:
-        trash.put(out)
-    else:
-        shutil.rmtree(out, ignore_errors=True)
+def prepare(size: int, out: Path, timeout: float) -> float | None:
+    """Make OUT/content and OUT/seeds for this size, in a new OUT; the seconds generating took
+    (None: the real content)."""
     out.mkdir(parents=True)
     if size == REAL_SIZE:
         shutil.copytree(ROOT / "content", out / "content")
@@ -303,7 +297,8 @@ def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, 
     step = "prepare"
     try:
         _log(size, f"preparing {out}")
-        row.generate_s = prepare(size, out, timeout, trash)
+        trash.put(out)  # left by an earlier run with --keep
+        row.generate_s = prepare(size, out, timeout)
 
         step = "clean build"
         for attempt in range(1, repeat + 1):
@@ -429,9 +424,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     load_before = os.getloadavg()[0]
-    trash = Trash(args.workdir.resolve())
+    workdir = args.workdir.resolve()
+    trash = Trash(workdir)
     try:
-        rows = [measure(size, args.workdir.resolve(), args.timeout, args.keep, trash, args.repeat) for size in sizes]
+        rows = [measure(size, workdir, args.timeout, args.keep, trash, args.repeat) for size in sizes]
     finally:
         trash.empty()
     about += f" Load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."

