@@ -45,6 +45,7 @@ class BuildReport:
     stages: list[tuple[str, float, str]]
     rendered: int  # pages rendered (the rest were unchanged and reused)
     written: int  # files written (the rest were unchanged on disk)
+    warnings: tuple = ()  # the check's warnings (diagnostics.Diagnostic): shown, the build went on
 
 
 def static_files(static_dir: Path) -> dict[str, bytes]:
@@ -103,11 +104,12 @@ class Builder:
                 rendered, written = self._update(renderer, extra)
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
-        return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written)
+        return BuildReport(self.base_url or handbook.settings.base_url, list(self.progress.stages), rendered, written,
+                           handbook.warnings)
 
     def _query_tables(self, handbook) -> dict[str, bytes]:
         """The search page's conversion tables, made again only when the searchable text changed."""
-        key = (tuple(searchable_texts(handbook.content)), handbook.overrides)
+        key = (tuple(searchable_texts(handbook.content)), handbook.conversion)
         if getattr(self, "_tables", (None,))[0] != key:
             self._tables = (key, query_table_files(handbook, self.renders.converter))
         return self._tables[1]

@@ -24,6 +24,6 @@ def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda p
     """
     loaded = load(content_dir, cache, on_file, workers)
     diagnostics = loaded.diagnostics + check_references(loaded, memo) + check_provenance(loaded)
-    if diagnostics:
+    if any(d.is_error for d in diagnostics):
         raise ContentError(diagnostics)
-    return Handbook(loaded.content, loaded.settings, loaded.overrides)
+    return Handbook(loaded.content, loaded.settings, loaded.conversion, tuple(sorted(set(diagnostics))))

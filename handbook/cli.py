@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from .diagnostics import ContentError, display_path
+from .diagnostics import ContentError, display_path, warnings_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +103,7 @@ def _build(args) -> int:
         return 2
     started = time.perf_counter()
     try:
-        builder.build()
+        report = builder.build()
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         print("build: stopped; the previous site is unchanged", file=sys.stderr)
@@ -111,6 +111,8 @@ def _build(args) -> int:
     except SearchIndexError as error:
         print(f"build: error: {error}\nbuild: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
+    if report.warnings:
+        print(warnings_report(report.warnings), file=sys.stderr)
     print(f"built {display_path(args.out)}/ in {time.perf_counter() - started:.2f} s")
     return 0
 
@@ -159,10 +161,13 @@ def _check(args) -> int:
 
     started = time.perf_counter()
     try:
-        content = check_content(args.content, workers=os.cpu_count() or 1).content
+        handbook = check_content(args.content, workers=os.cpu_count() or 1)
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
+    if handbook.warnings:
+        print(warnings_report(handbook.warnings), file=sys.stderr)
+    content = handbook.content
     print(f"check: {len(content.measures)} measures, {len(content.sources)} sources, {len(content.units)} units, "
           f"{len(content.topics)} topics: all valid ({time.perf_counter() - started:.2f} s)")
     return 0

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from . import schema
 from .diagnostics import Diagnostic, display_path
-from .model import Category, Content, Measure, Override, SeedRef, SiteSettings, Source, Topic, Unit
+from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SiteSettings,
+                    Source, Topic, Unit)
 from .yamlfile import YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
@@ -55,7 +56,7 @@ class Loaded:
     # cannot judge without them, so one broken file gives one set of errors.
     unreadable: set[Path] = field(default_factory=set)  # relative to content/
     settings: SiteSettings | None = None
-    overrides: tuple[Override, ...] = ()
+    conversion: ConversionRules = ConversionRules()
 
     def incomplete(self, kind: str, name: str = "") -> bool:
         """True when a file of this kind (for sources and measures: of this source id) failed to load."""
@@ -72,6 +73,30 @@ class Loaded:
 
     def document(self, obj) -> YamlDocument:
         return self.origins[id(obj)][0]
+
+    def texts(self):
+        """(record, field, text) of every text that is converted, in a fixed order: where the
+        conversion rules apply. A field is a name, or a path such as ("notes", 0)."""
+        content = self.content
+        for m in content.measures:
+            yield from ((m, name, getattr(m, name)) for name in ("title", "text", "scope") if getattr(m, name))
+        for s in content.sources:
+            yield from ((s, name, getattr(s, name)) for name in ("title", "short_title", "issuer", "number",
+                                                                 "kind", "description") if getattr(s, name))
+            yield from ((s, ("notes", i), note) for i, note in enumerate(s.notes))
+            yield from ((s, ("categories", i, "name"), c.name) for i, c in enumerate(s.categories))
+        yield from ((u, "name", u.name) for u in content.units)
+        for t in content.topics:
+            yield from ((t, "name", t.name), (t, "description", t.description))
+        if self.settings:
+            yield from ((self.settings, "title", self.settings.title),
+                        (self.settings, "description", self.settings.description))
+
+    def where(self, record, field, offset: int) -> str:
+        """path:line:col of character `offset` of a record's field (as texts() names it)."""
+        document, prefix = self.origins[id(record)]
+        spot = document.char_spot(prefix + (field if isinstance(field, tuple) else (field,)), offset)
+        return f"{document.path}:{spot.line}:{spot.col}"
 
 
 def content_files(content_dir: Path) -> tuple[list[tuple[str, str]], list[Path]]:
@@ -149,13 +174,16 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
             loaded.origins[id(value)] = (document, ())
         elif kind == "site":
             loaded.settings = value
+            loaded.origins[id(value)] = (document, ())
+        elif kind == "conversion":
+            loaded.conversion = value
+            for name in ("regional", "overrides"):
+                for i, item in enumerate(getattr(value, name)):
+                    loaded.origins[id(item)] = (document, (name, i))
         else:
-            if kind == "conversion":
-                loaded.overrides = value
-            else:
-                (units if kind == "units" else topics).extend(value)
+            (units if kind == "units" else topics).extend(value)
             for i, item in enumerate(value):
-                loaded.origins[id(item)] = (document, ("overrides" if kind == "conversion" else kind, i))
+                loaded.origins[id(item)] = (document, (kind, i))
 
     measures.sort(key=lambda m: (m.source, m.number))
     loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics))
@@ -203,7 +231,8 @@ def build(kind: str, value: dict):
     if kind == "site":
         return SiteSettings(**value)
     if kind == "conversion":
-        return tuple(build_override(item) for item in value["overrides"])
+        return ConversionRules(tuple(RegionalForm(**item) for item in value.get("regional", ())),
+                               tuple(build_override(item) for item in value["overrides"]))
     return tuple(Unit(**item) if kind == "units" else Topic(**item) for item in value[kind])
 
 
@@ -227,4 +256,5 @@ def build_source(value: dict) -> Source:
 
 def build_override(value: dict) -> Override:
     targets = tuple((code, value[code]) for code in ("zh-hk", "zh-tw") if code in value)
-    return Override(value["simplified"], targets, value["why"])
+    return Override(value["simplified"], targets, value["why"], tuple(value.get("applies_in", ())),
+                    tuple(value.get("not_in", ())))

@@ -1,22 +1,31 @@
 """Convert the data model, never the HTML, from Simplified to each variant.
 
-OpenCC does the characters; content/conversion.yaml holds reviewed fixes for
-the phrases OpenCC gets wrong (one-to-many characters at word boundaries),
-applied before OpenCC sees the text; quotation marks become 「」『』 in the
-Traditional variants. Ids, slugs, dates and URLs are never converted: only
-the fields listed in TEXT_FIELDS pass through here.
+Three layers, each character for character (the text keeps its length, so
+every position of the Traditional text is the same position of the
+Simplified one):
+
+1. OpenCC converts the whole text (s2hk, s2tw), exactly as OpenCC alone would;
+2. the regional forms of content/conversion.yaml put back the character forms
+   the region's own government writes (税 -> 稅 for Hong Kong);
+3. the reviewed fixes (overrides) replace OpenCC's choice where it is wrong
+   (基金发挥: 發揮, not 髮揮), only where their phrase is whole words of the
+   text or in a context they list (words.py), never inside other words.
+
+Quotation marks then become 「」『』. Ids, slugs, dates and URLs are never
+converted: only the fields listed in TEXT_FIELDS pass through here.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import cache
 
 import opencc
 
-from .model import Category, Content, Measure, Override, SiteSettings, Source, Topic, Unit
+from .model import Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Topic, Unit
 from .variants import Variant
+from .words import standing
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 
@@ -31,18 +40,60 @@ TEXT_FIELDS = {
 
 
 @cache
-def _opencc(config: str) -> opencc.OpenCC:
+def opencc_engine(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
-class Converter:
-    """Text converter for one variant: overrides first, then OpenCC, then quotation marks."""
+@dataclass(frozen=True)
+class Decision:
+    """A span of a text whose conversion a rule of content/conversion.yaml decided, not OpenCC."""
 
-    def __init__(self, variant: Variant, overrides: tuple[Override, ...] = ()):
-        self.variant = variant
-        self.fixes = {o.simplified: o.target(variant.code) for o in overrides if o.target(variant.code)}
-        phrases = sorted(self.fixes, key=len, reverse=True)  # the longest phrase wins
-        self.pattern = re.compile("|".join(map(re.escape, phrases))) if phrases else None
+    start: int
+    end: int
+    rule: RegionalForm | Override
+    opencc: str  # what OpenCC alone wrote there
+
+
+APPLIES = ("applies_in", "words")
+
+
+def placement(override: Override, text: str, start: int) -> str:
+    """How the override's phrase stands at text[start:]: in a context it lists ("applies_in",
+    "not_in"), else as words.standing says ("words", "part", "inside"). It applies for APPLIES."""
+    end = start + len(override.simplified)
+    for name in ("not_in", "applies_in"):  # a context where it must not apply wins
+        for context in getattr(override, name):
+            at = context.find(override.simplified)
+            while at >= 0:
+                if start >= at and text.startswith(context, start - at):
+                    return name
+                at = context.find(override.simplified, at + 1)
+    return standing(text, start, end)
+
+
+def occurrences(pattern: re.Pattern, text: str):
+    """(start, phrase) of every occurrence of the pattern's phrases, overlapping ones too."""
+    return ((m.start(), m.group(1)) for m in pattern.finditer(text))
+
+
+def phrase_pattern(phrases) -> re.Pattern | None:
+    """Finds each phrase wherever it starts, longest first (a lookahead, so they may overlap)."""
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return re.compile("(?=(" + "|".join(map(re.escape, ordered)) + "))") if ordered else None
+
+
+class Converter:
+    """Text converter for one variant: OpenCC, then regional forms, then overrides, then quotation marks."""
+
+    def __init__(self, variant: Variant, rules: ConversionRules = ConversionRules()):
+        self.variant, self.rules = variant, rules
+        forms = [f for f in rules.regional if f.edition == variant.code]
+        self.characters = {f.opencc: f for f in forms if len(f.opencc) == 1}
+        self.words = {f.opencc: f for f in forms if len(f.opencc) > 1}
+        self.word_pattern = re.compile("|".join(map(re.escape, sorted(self.words, key=lambda w: (-len(w), w))))) \
+            if self.words else None
+        self.fixes = {o.simplified: o for o in rules.overrides if o.target(variant.code)}
+        self.fix_pattern = phrase_pattern(self.fixes)
         self.memo: dict[str, str] = {}  # a rebuild converts only the text that changed
         self.records: dict[int, tuple] = {}  # id(record) -> (record, converted): unchanged records, same objects
 
@@ -50,7 +101,7 @@ class Converter:
         if not self.variant.traditional or not text:
             return text
         if text not in self.memo:
-            self.memo[text] = self._convert(text)
+            self.memo[text] = self.convert(text)[0]
         return self.memo[text]
 
     def record(self, record):
@@ -60,16 +111,45 @@ class Converter:
             hit = self.records[id(record)] = (record, convert_record(record, self))
         return hit[1]
 
-    def _convert(self, text: str) -> str:
-        engine = _opencc(self.variant.opencc)
-        if self.pattern is None:
-            return engine.convert(text).translate(QUOTES)
-        out, start = [], 0
-        for match in self.pattern.finditer(text):
-            out += [engine.convert(text[start:match.start()]), self.fixes[match.group()]]
-            start = match.end()
-        out.append(engine.convert(text[start:]))
-        return "".join(out).translate(QUOTES)
+    def convert(self, text: str) -> tuple[str, list[Decision]]:
+        """The converted text, and the spans the rules decided (review.py reports them)."""
+        if not self.variant.traditional:
+            return text, []
+        written = opencc_engine(self.variant.opencc).convert(text)
+        if len(written) != len(text):  # OpenCC 1.4's dictionaries are length-preserving (tests/test_convert.py)
+            raise ValueError(f"OpenCC {self.variant.opencc} changed the length of: {text[:40]}")
+        out, decisions = list(written), []
+        if self.word_pattern:
+            for match in self.word_pattern.finditer(written):
+                form = self.words[match.group()]
+                out[match.start():match.end()] = form.writes
+                decisions.append(Decision(match.start(), match.end(), form, match.group()))
+        if self.characters:
+            for at, char in enumerate(written):
+                form = self.characters.get(char)
+                if form and out[at] == char:
+                    out[at] = form.writes
+                    decisions.append(Decision(at, at + 1, form, char))
+        for start, override in self._placed_fixes(text):
+            end = start + len(override.simplified)
+            decisions = [d for d in decisions if d.end <= start or d.start >= end]
+            out[start:end] = override.target(self.variant.code)
+            decisions.append(Decision(start, end, override, written[start:end]))
+        decisions.sort(key=lambda d: d.start)
+        return "".join(out).translate(QUOTES), decisions
+
+    def _placed_fixes(self, text: str) -> list[tuple[int, Override]]:
+        """The overrides that apply, by position: where two overlap, the longer (then the first) wins."""
+        if self.fix_pattern is None:
+            return []
+        found = [(start, self.fixes[phrase]) for start, phrase in occurrences(self.fix_pattern, text)]
+        found = [(start, o) for start, o in found if placement(o, text, start) in APPLIES]
+        taken: list[tuple[int, Override]] = []
+        for start, override in sorted(found, key=lambda f: (-len(f[1].simplified), f[0])):
+            end = start + len(override.simplified)
+            if all(end <= s or start >= s + len(o.simplified) for s, o in taken):
+                taken.append((start, override))
+        return sorted(taken, key=lambda f: f[0])
 
 
 def convert_record(record, convert: Converter):

@@ -23,7 +23,7 @@ from pathlib import Path
 from watchfiles import DefaultFilter, watch
 
 from .builder import Builder
-from .diagnostics import ContentError
+from .diagnostics import ContentError, warnings_report
 from .search import SearchIndexError
 from .serve import _Handler, make_server
 
@@ -129,7 +129,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
     """One build; its outcome is published to the open tabs."""
     started = time.perf_counter()
     try:
-        builder.build(defer_index=True)
+        report = builder.build(defer_index=True)
     except ContentError as error:
         print(error.report(), file=out, flush=True)
         print("serve: the last good site is still served", file=out, flush=True)
@@ -139,6 +139,8 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
         print(f"serve: error: {error}", file=out, flush=True)
         state.publish(False, str(error))
         return False
+    if report.warnings:
+        print(warnings_report(report.warnings), file=out, flush=True)
     print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", file=out, flush=True)
     state.publish(True)
     try:  # the pages are up; search catches up a moment later

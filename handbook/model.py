@@ -82,14 +82,50 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class Override:
-    """A reviewed conversion fix: this Simplified phrase becomes these words, per variant code."""
+    """A reviewed conversion fix: this Simplified phrase becomes these words, per variant code.
+
+    It applies where the phrase is whole words of the text (words.py), or in one of the contexts
+    of `applies_in`; never in a context of `not_in`.
+    """
 
     simplified: str
     targets: tuple[tuple[str, str], ...]  # (variant code, converted phrase)
     why: str
+    applies_in: tuple[str, ...] = ()  # contexts where it must apply (each holds the phrase)
+    not_in: tuple[str, ...] = ()  # contexts where the phrase is part of other words: OpenCC decides
 
     def target(self, variant_code: str) -> str | None:
         return dict(self.targets).get(variant_code)
+
+
+@dataclass(frozen=True)
+class RegionalForm:
+    """A character form a region's own government writes where OpenCC's regional configuration
+    writes another (税 -> 稅 in Hong Kong): docs/regional-usage.md has the evidence."""
+
+    edition: str  # variant code
+    opencc: str  # what OpenCC writes, one character or a word
+    writes: str  # what the region writes instead, as long
+    example: str  # a Simplified text it applies to (tested)
+    why: str
+
+
+@dataclass(frozen=True)
+class ConversionRules:
+    """content/conversion.yaml: regional forms, then reviewed fixes, on top of OpenCC."""
+
+    regional: tuple[RegionalForm, ...] = ()
+    overrides: tuple[Override, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """content/review.yaml: conversion decisions one reviewer checked for one edition (review.py)."""
+
+    edition: str
+    by: str
+    date: str
+    reviewed: tuple[str, ...]  # "<digest> <choice> <context>[ — <note>]": the digest is what counts
 
 
 @dataclass(frozen=True)
@@ -98,4 +134,6 @@ class Handbook:
 
     content: Content
     settings: SiteSettings
-    overrides: tuple[Override, ...]
+    conversion: ConversionRules
+    review: tuple[SignOff, ...] = ()
+    warnings: tuple = ()  # diagnostics.Diagnostic: shown, but they do not stop the build

@@ -80,14 +80,14 @@ class RenderCache:
     env: jinja2.Environment | None = None  # compiled templates, kept while the files are unchanged
     pages: dict = field(default_factory=dict)  # (variant code, PageKey) -> inputs of the page on disk
     layouts: dict = field(default_factory=dict)  # variant code -> Kept: the pages on disk, laid out
-    converters: dict = field(default_factory=dict)  # (variant code, overrides) -> Converter
+    converters: dict = field(default_factory=dict)  # (variant code, conversion rules) -> Converter
     refs: dict = field(default_factory=dict)  # variant code -> {measure id: MeasureRef} (pages.Index)
     related: tuple = (None, {})  # (measures' ids and topics in order, pages.related_ids of them)
 
-    def converter(self, variant: Variant, overrides) -> Converter:
-        key = (variant.code, overrides)
+    def converter(self, variant: Variant, rules) -> Converter:
+        key = (variant.code, rules)
         if key not in self.converters:
-            self.converters[key] = Converter(variant, overrides)
+            self.converters[key] = Converter(variant, rules)
         return self.converters[key]
 
     def forget_pages(self) -> None:
@@ -224,7 +224,7 @@ class Renderer:
         """The variant converted and laid out: again where measures changed in place since the kept
         layout (layout.py), else whole."""
         if variant.code not in self._prepared:
-            convert = self.cache.converter(variant, self.handbook.overrides)
+            convert = self.cache.converter(variant, self.handbook.conversion)
             content = convert_content(self.handbook.content, convert)
             t = variant_strings(self.strings, variant, convert)
             site = convert.record(self.handbook.settings)
@@ -279,7 +279,7 @@ class Renderer:
         """
         chrome = {}
         for v in VARIANTS:
-            convert = self.cache.converter(v, self.handbook.overrides)
+            convert = self.cache.converter(v, self.handbook.conversion)
             chrome[v.code] = (convert_record(self.handbook.settings, convert), variant_strings(self.strings, v, convert))
         context = _shared_context(self.urls, chrome)
         emit("index.html", self.env.get_template("chooser.html").render(**context).encode(), None)

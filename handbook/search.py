@@ -91,11 +91,11 @@ def _table(source: str, target: str, pairs: Counter) -> dict:
 def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
     """Per variant code: {"toSimplified": table, "fromSimplified": table} for queries.
 
-    `converter(variant, overrides)` may hand out remembered Converters (a rebuild's cache).
+    `converter(variant, rules)` may hand out remembered Converters (a rebuild's cache).
     """
     converter = converter or Converter
     simplified = searchable_texts(handbook.content)
-    converted = {v.code: searchable_texts(convert_content(handbook.content, converter(v, handbook.overrides)))
+    converted = {v.code: searchable_texts(convert_content(handbook.content, converter(v, handbook.conversion)))
                  for v in VARIANTS if v.traditional}
     for code, texts in converted.items():
         for a, b in zip(simplified, texts):

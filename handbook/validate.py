@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from .content import MEASURES_DIR, SOURCES_DIR, Loaded
@@ -63,7 +64,7 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[
         problems += hit[2]
     memo.measures = kept
     problems += _category_counts(loaded)
-    problems += _overrides(loaded)
+    problems += _conversion(loaded)
     return problems
 
 
@@ -99,18 +100,32 @@ def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topic
     return before, after
 
 
-def _overrides(loaded: Loaded) -> list[Diagnostic]:
-    """Each conversion fix must apply somewhere and keep the phrase's length (characters only)."""
-    content = loaded.content
-    texts = [m.title + "\n" + m.text + "\n" + (m.scope or "") for m in content.measures]
-    texts += [" ".join([s.title, s.short_title, s.issuer, s.kind, s.description or "", *s.notes,
-                        *(c.name for c in s.categories)]) for s in content.sources]
-    texts += [u.name for u in content.units] + [t.name + t.description for t in content.topics]
-    if loaded.settings:
-        texts += [loaded.settings.title, loaded.settings.description]
-    corpus = "\n".join(texts)
-    problems = []
-    for override in loaded.overrides:
+def _conversion(loaded: Loaded) -> list[Diagnostic]:
+    """Regional forms and overrides keep the length of what they replace; an override applies
+    somewhere, and its contexts hold its phrase. Where its phrase is not whole words (准营 in
+    高标准营造) it is skipped, with a warning until the context is listed in applies_in or not_in."""
+    from .convert import occurrences, opencc_engine, phrase_pattern, placement
+    from .variants import BY_CODE
+    from .words import words_around
+
+    rules, problems = loaded.conversion, []
+    seen: dict[tuple[str, str], object] = {}
+    for form in rules.regional:
+        if len(form.writes) != len(form.opencc):
+            problems.append(loaded.at(form, ("writes",), f'"{form.writes}" has {len(form.writes)} characters, '
+                                      f'"{form.opencc}" has {len(form.opencc)}',
+                                      "a regional form changes characters, never words: keep the same length"))
+        first = seen.setdefault((form.edition, form.opencc), form)
+        if first is not form:
+            problems.append(loaded.at(form, ("opencc",), f'{form.edition} has a form for "{form.opencc}" already',
+                                      "keep one entry per character or word and edition"))
+        converted = opencc_engine(BY_CODE[form.edition].opencc).convert(form.example)
+        if form.opencc not in converted:
+            problems.append(loaded.at(form, ("example",), f'OpenCC writes "{converted}" for it, without "{form.opencc}"',
+                                      f'give a Simplified text that OpenCC converts to a text with "{form.opencc}"'))
+    texts = list(loaded.texts())
+    corpus = "\n".join(text for _, _, text in texts)
+    for override in rules.overrides:
         if not override.targets:
             problems.append(loaded.at(override, (), "gives neither zh-hk nor zh-tw",
                                       "add the variant(s) OpenCC gets wrong, or delete the entry"))
@@ -122,6 +137,53 @@ def _overrides(loaded: Loaded) -> list[Diagnostic]:
                 problems.append(loaded.at(override, (code,), f'"{target}" has {len(target)} characters, '
                                           f'"{override.simplified}" has {len(override.simplified)}',
                                           "a fix changes characters, never words: keep the same length"))
+        for name in ("applies_in", "not_in"):
+            for i, context in enumerate(getattr(override, name)):
+                if override.simplified not in context:
+                    problems.append(loaded.at(override, (name, i), f'"{context}" does not contain "{override.simplified}"',
+                                              f"a context is a longer text around the phrase, e.g. 高{override.simplified}"))
+    pattern = phrase_pattern(o.simplified for o in rules.overrides)
+    if pattern is None:
+        return problems
+    by_phrase = {o.simplified: o for o in rules.overrides}
+    unsure: dict[int, dict[tuple[str, str], str]] = {}  # id(override) -> {(standing, words around): where}
+    for record, name, text in texts:
+        for start, phrase in occurrences(pattern, text):
+            override = by_phrase[phrase]
+            how = placement(override, text, start)
+            if how in ("part", "inside"):
+                words = words_around(text, start, start + len(phrase))
+                unsure.setdefault(id(override), {}).setdefault((how, words), loaded.where(record, name, start))
+    for override in rules.overrides:
+        for (how, words), where in unsure.get(id(override), {}).items():
+            context = words.replace("|", "")
+            if how == "inside":
+                message = (f'"{override.simplified}" is pieces of other words in {words} ({where}): '
+                           "not applied there, OpenCC's conversion stands")
+                hint = (f'if that is right, add "{context}" to not_in; if the fix is wanted there, '
+                        f'add "{context}" to applies_in')
+            else:
+                message = (f'"{override.simplified}" is part of a longer word in {words} ({where}): '
+                           "not applied there, OpenCC's conversion stands")
+                hint = (f'if the fix is wanted there, add "{context}" to applies_in; if not, add it to not_in')
+            problems.append(replace(loaded.at(override, ("simplified",), message, hint), severity="warning"))
+    return problems
+    by_phrase = {o.simplified: o for o in rules.overrides}
+    skipped: dict[int, dict[str, str]] = {}  # id(override) -> {words around: where}
+    for record, name, text in texts:
+        for start, phrase in occurrences(pattern, text):
+            override = by_phrase[phrase]
+            if placement(override, text, start) == "inside":
+                words = words_around(text, start, start + len(phrase))
+                skipped.setdefault(id(override), {}).setdefault(words, loaded.where(record, name, start))
+    for override in rules.overrides:
+        for words, where in skipped.get(id(override), {}).items():
+            context = words.replace("|", "")
+            problems.append(replace(loaded.at(
+                override, ("simplified",), f'"{override.simplified}" is part of other words in {words} ({where}): '
+                "not applied there, OpenCC's conversion stands",
+                f'if that is right, add "{context}" to not_in; if the fix is wanted there too, '
+                f'add "{context}" to applies_in'), severity="warning"))
     return problems
 
 

@@ -37,3 +37,13 @@ def documented_fields(title: str) -> dict[str, bool]:
 @pytest.mark.parametrize("kind", schema.KINDS)
 def test_docs_list_exactly_the_schema_fields(kind):
     assert documented_fields(SECTIONS[kind]) == schema_fields(schema.schema(kind))
+
+
+def test_regional_usage_page_lists_exactly_the_regional_forms():
+    """docs/regional-usage.md shows the table of content/conversion.yaml (docs/measure_regional.py --write)."""
+    from handbook.checks import check_content
+
+    page = (ROOT / "docs/regional-usage.md").read_text(encoding="utf-8")
+    shown = re.findall(r"^\| `(zh-\w\w)` \| (\S+) \| (\S+) \| (\S+) \|", page, flags=re.M)
+    rules = check_content(ROOT / "content").conversion
+    assert shown == [(f.edition, f.opencc, f.writes, f.example) for f in rules.regional]

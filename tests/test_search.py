@@ -47,7 +47,7 @@ def truth() -> dict[str, dict[str, set[str]]]:
     """variant code -> Simplified query -> ids of the measures whose page contains it (in that script)."""
     out = {}
     for variant in VARIANTS:
-        convert = Converter(variant, HANDBOOK.overrides)
+        convert = Converter(variant, HANDBOOK.conversion)
         index = Index(convert_content(HANDBOOK.content, convert))
         texts = {ref.measure.id: page_text(ref) for ref in index.refs}
         out[variant.code] = {q: {i for i, text in texts.items() if convert(q) in text} for q in QUERIES}
@@ -58,7 +58,7 @@ TRUTH = truth()
 
 
 def typed(query: str, script: str) -> str:
-    return Converter(BY_CODE[script], HANDBOOK.overrides)(query)
+    return Converter(BY_CODE[script], HANDBOOK.conversion)(query)
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +127,7 @@ def test_recall_and_precision_in_every_script(search_page, variant):
 
 def test_facets_return_exactly_the_measures_with_that_value(search_page):
     page, base = search_page.page, search_page.base
-    content = convert_content(HANDBOOK.content, Converter(BY_CODE["zh-hk"], HANDBOOK.overrides))
+    content = convert_content(HANDBOOK.content, Converter(BY_CODE["zh-hk"], HANDBOOK.conversion))
     index = Index(content)
     finance = next(t for t in content.topics if t.id == "finance")
     tax = next(u for u in content.units if u.id == "tax")
