@@ -10,8 +10,8 @@ pure function of N and the real content: no clock, no randomness.
 Why it is built from the real content: the build's cost depends on the text
 itself (OpenCC conversion, Markdown, Pagefind's Chinese segmentation), so
 the synthetic measures reuse the real ones' titles, texts, topics, units and
-scope, and units.yaml, topics.yaml, site.yaml and conversion.yaml are copied
-as they are. Measure k (1-based) is real measure (k - 1) mod 57 in
+scope, and units.yaml, topics.yaml, site.yaml, review.yaml, conversion.yaml and
+terms.yaml are copied as they are (the last two less what no measure uses). Measure k (1-based) is real measure (k - 1) mod 57 in
 (source, number) order, its title suffixed with （第k项） so that titles stay
 unique; texts repeat.
 
@@ -35,8 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/generate.py` puts bench/, not the root, on the path
 
-from handbook.content import (CONVERSION_FILE, MEASURES_DIR, SITE_FILE, SOURCES_DIR, TOPICS_FILE,  # noqa: E402
-                              UNITS_FILE, load, schema_comment)
+from handbook.content import (CONVERSION_FILE, MEASURES_DIR, REVIEW_FILE, SITE_FILE, SOURCES_DIR,  # noqa: E402
+                              TERMS_FILE, TOPICS_FILE, UNITS_FILE, load, schema_comment)
 from handbook.model import Measure  # noqa: E402
 from handbook.punctuation import repair  # noqa: E402
 from handbook.seeds import SeedMeasure  # noqa: E402
@@ -44,7 +44,7 @@ from handbook.yamlfile import FlowList, dump_yaml  # noqa: E402
 
 PER_SOURCE = 100  # measures per synthetic source document
 FIRST_DATE = datetime.date(2022, 1, 1)  # of synthetic document 1; each next one a day later
-COPIED_AS_IS = (UNITS_FILE, TOPICS_FILE, SITE_FILE)
+COPIED_AS_IS = (UNITS_FILE, TOPICS_FILE, SITE_FILE, REVIEW_FILE)
 
 
 class GenerateError(Exception):
@@ -143,6 +143,22 @@ def conversion_text(original: str, measures: list[Measure]) -> str:
     return "\n  - simplified: ".join([head, *kept]) if len(kept) < len(blocks) else original
 
 
+def terms_text(original: str, measures: list[Measure]) -> str:
+    """terms.yaml as it is, less the terms no measure writes (only when N < 57): `check` refuses them.
+
+    The entries are blocks that start with `  - id: `; the rest of the file is kept byte for byte.
+    """
+    official = "\n".join(f"{m.title}\n{m.text}" for m in measures)
+    head, *blocks = original.split("\n  - id: ")
+    kept = [block for block in blocks if _simplified(block) in official]
+    return "\n  - id: ".join([head, *kept]) if len(kept) < len(blocks) else original
+
+
+def _simplified(block: str) -> str:
+    line = next(line for line in block.splitlines() if line.strip().startswith("zh-hans:"))
+    return line.split(":", 1)[1].strip().strip('"')
+
+
 def plan(n: int, content_dir: Path = ROOT / "content") -> dict[str, str]:
     """Every file of the synthetic tree, as path relative to OUT -> text."""
     if n < 1:
@@ -164,6 +180,7 @@ def plan(n: int, content_dir: Path = ROOT / "content") -> dict[str, str]:
         everything += measures
     files[f"content/{CONVERSION_FILE}"] = conversion_text(
         (content_dir / CONVERSION_FILE).read_text(encoding="utf-8"), everything)
+    files[f"content/{TERMS_FILE}"] = terms_text((content_dir / TERMS_FILE).read_text(encoding="utf-8"), everything)
     return files
 
 

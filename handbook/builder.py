@@ -29,6 +29,7 @@ from pathlib import Path
 import jinja2
 
 from .checks import check_content
+from .review import Reviewer
 from .validate import ReferenceMemo
 from .diagnostics import ContentError, Diagnostic, display_path
 from .files import discard, stage_tree, swap_in, write_atomic
@@ -71,6 +72,7 @@ class Builder:
         self.shard_size = shard_size
         self.files_read: dict = {}  # content files already parsed and checked (content.load)
         self.references = ReferenceMemo()  # measures whose cross-file references were checked
+        self.reviewer = Reviewer()  # each text's conversion decisions (review.py)
         self.renders = RenderCache()
         self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
         self.indexed: dict[str, tuple[Shard, bytes]] = {}  # measure page -> its index bundle, document digest
@@ -86,7 +88,8 @@ class Builder:
         self.progress.stages = []
         with self.progress.stage("check") as stage:
             handbook = check_content(self.content_dir, self.files_read if self.keep_state else {}, stage.item,
-                                     self.workers, self.references if self.keep_state else None)
+                                     self.workers, self.references if self.keep_state else None,
+                                     self.renders.converter, self.reviewer)
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")

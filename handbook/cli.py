@@ -67,6 +67,21 @@ def main(argv: list[str] | None = None) -> int:
     new.add_argument("source", metavar="SOURCE-ID", help="id of the source document, e.g. nansha-batch6")
     new.set_defaults(run=_new)
 
+    review = commands.add_parser("review", help="write the conversion review report; add a reviewer's sign-offs",
+                                 description="Write the conversion review into docs/review/: index.html lists "
+                                             "every place where a Simplified character with more than one "
+                                             "Traditional counterpart was converted, or where a region writes its "
+                                             "own form, grouped by character and by choice, with its context in "
+                                             "both scripts and what decided it (OpenCC, a regional form, an "
+                                             "override); zh-hk.csv and zh-tw.csv hold the same decisions for a "
+                                             "reviewer, who writes yes in their sign_off column. With --sign-off, "
+                                             "add the rows signed off in such a CSV to content/review.yaml.")
+    review.add_argument("--out", type=Path, default=ROOT / "docs" / "review", metavar="DIR",
+                        help="where to write the report (default: docs/review/)")
+    review.add_argument("--sign-off", type=Path, metavar="CSV", help="a review CSV with sign_off filled in")
+    review.add_argument("--by", metavar="NAME", help="who reviewed (with --sign-off), e.g. a name or a role")
+    review.set_defaults(run=_review)
+
     args = parser.parse_args(argv)
     return args.run(args)
 
@@ -190,4 +205,61 @@ def _import(args) -> int:
         print(f"import-seeds: {len(result.refused)} file(s) changed by hand; nothing was written", file=sys.stderr)
         return 1
     print(f"import-seeds: {len(result.written)} written, {len(result.unchanged)} unchanged in {folder}/")
+    return 0
+
+
+def _review(args) -> int:
+    import datetime
+
+    from .checks import check_content
+    from .content import REVIEW_FILE, load
+    from .convert import Converter
+    from .files import write_atomic
+    from .render import environment
+    from .review import Reviewer, csv_report, grouped_for_report, signed_from_csv, summaries, with_sign_offs
+    from .variants import VARIANTS
+
+    if args.sign_off and not args.by:
+        print("review: error: --sign-off needs --by NAME (who reviewed)", file=sys.stderr)
+        return 2
+    try:
+        check_content(args.content)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        print("review: fix the content first", file=sys.stderr)
+        return 1
+    loaded = load(args.content)
+    converters = {v.code: Converter(v, loaded.conversion) for v in VARIANTS if v.traditional}
+    found = Reviewer().decisions(loaded, converters, loaded.review)
+    if args.sign_off:
+        try:
+            signed = signed_from_csv(args.sign_off.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError) as error:
+            print(f"review: error: {display_path(args.sign_off)}: {error}", file=sys.stderr)
+            return 1
+        current = {(d.first.edition, d.first.digest) for d in found}
+        reviewed = {(d.first.edition, d.first.digest) for d in found if d.reviewed}
+        stale = {code: [e for e in entries if (code, e.split(" ", 1)[0]) not in current] for code, entries in signed.items()}
+        signed = {code: [e for e in entries if (code, e.split(" ", 1)[0]) in current] for code, entries in signed.items()}
+        for code, entries in stale.items():
+            if entries:
+                print(f"review: {code}: {len(entries)} signed row(s) no longer match the content (the text around "
+                      "them changed): not added; review them again in a new report", file=sys.stderr)
+        path = args.content / REVIEW_FILE
+        text = with_sign_offs(path.read_text(encoding="utf-8"), signed, args.by,
+                              datetime.date.today().isoformat(), reviewed)
+        write_atomic(path, text.encode())
+        added = sum(1 for code, entries in signed.items() for e in entries if (code, e.split(" ", 1)[0]) not in reviewed)
+        print(f"review: {added} decision(s) signed off in {display_path(path)}")
+        loaded = load(args.content)
+        found = Reviewer().decisions(loaded, converters, loaded.review)
+    summary = sorted(summaries(found).items())
+    env = environment(ROOT / "templates")
+    files = {"index.html": env.get_template("review-report.html").render(summary=summary, groups=grouped_for_report(found))}
+    files.update({f"{code}.csv": csv_report(found, code) for code in converters})
+    for name, text in files.items():
+        write_atomic(args.out / name, text.encode())
+    for code, s in summary:
+        print(f"review: {code}: {s.places} places, {s.decisions} decisions, {s.reviewed} reviewed")
+    print(f"review: wrote {display_path(args.out)}/ ({', '.join(files)})")
     return 0

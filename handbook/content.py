@@ -7,7 +7,9 @@ Layout (docs/content.md explains each field):
     content/units.yaml                       registry of responsible units
     content/topics.yaml                      editorial topic vocabulary
     content/site.yaml                        site settings (title, base_url)
-    content/conversion.yaml                  reviewed fixes to OpenCC's conversion
+    content/conversion.yaml                  regional forms and reviewed fixes to OpenCC's conversion
+    content/terms.yaml                       the termbase: each concept in each region's words
+    content/review.yaml                      conversion decisions signed off by a reviewer
 
 Each file is parsed safely (yamlfile), checked against its JSON Schema
 (schema), and only then turned into model values. Cross-file rules live in
@@ -24,8 +26,8 @@ from pathlib import Path
 
 from . import schema
 from .diagnostics import Diagnostic, display_path
-from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SiteSettings,
-                    Source, Topic, Unit)
+from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
+                    SiteSettings, Source, Term, Topic, Unit)
 from .yamlfile import YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
@@ -34,7 +36,10 @@ UNITS_FILE = "units.yaml"
 TOPICS_FILE = "topics.yaml"
 SITE_FILE = "site.yaml"
 CONVERSION_FILE = "conversion.yaml"
-SINGLE_FILES = {UNITS_FILE: "units", TOPICS_FILE: "topics", SITE_FILE: "site", CONVERSION_FILE: "conversion"}
+TERMS_FILE = "terms.yaml"
+REVIEW_FILE = "review.yaml"
+SINGLE_FILES = {UNITS_FILE: "units", TOPICS_FILE: "topics", SITE_FILE: "site", CONVERSION_FILE: "conversion",
+                TERMS_FILE: "terms", REVIEW_FILE: "review"}
 
 
 def schema_comment(kind: str, relative_file: str) -> str:
@@ -57,6 +62,7 @@ class Loaded:
     unreadable: set[Path] = field(default_factory=set)  # relative to content/
     settings: SiteSettings | None = None
     conversion: ConversionRules = ConversionRules()
+    review: tuple[SignOff, ...] = ()
 
     def incomplete(self, kind: str, name: str = "") -> bool:
         """True when a file of this kind (for sources and measures: of this source id) failed to load."""
@@ -88,6 +94,8 @@ class Loaded:
         yield from ((u, "name", u.name) for u in content.units)
         for t in content.topics:
             yield from ((t, "name", t.name), (t, "description", t.description))
+        for t in content.terms:
+            yield from ((t, "zh-hans", t.simplified), *(((t, "note", t.note),) if t.note else ()))
         if self.settings:
             yield from ((self.settings, "title", self.settings.title),
                         (self.settings, "description", self.settings.description))
@@ -137,7 +145,7 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
     """
     cache = {} if cache is None else cache
     content_dir = Path(content_dir)
-    sources, measures, units, topics = [], [], [], []
+    sources, measures, units, topics, terms = [], [], [], [], []
     loaded = Loaded(content_dir.resolve().parent, Content((), (), (), ()), [])
     files, strays = content_files(content_dir)
     for stray in strays:
@@ -180,13 +188,17 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
             for name in ("regional", "overrides"):
                 for i, item in enumerate(getattr(value, name)):
                     loaded.origins[id(item)] = (document, (name, i))
+        elif kind == "review":
+            loaded.review = value
+            for i, item in enumerate(value):
+                loaded.origins[id(item)] = (document, ("sign_offs", i))
         else:
-            (units if kind == "units" else topics).extend(value)
+            {"units": units, "topics": topics, "terms": terms}[kind].extend(value)
             for i, item in enumerate(value):
                 loaded.origins[id(item)] = (document, (kind, i))
 
     measures.sort(key=lambda m: (m.source, m.number))
-    loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics))
+    loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics), tuple(terms))
     return loaded
 
 
@@ -233,6 +245,12 @@ def build(kind: str, value: dict):
     if kind == "conversion":
         return ConversionRules(tuple(RegionalForm(**item) for item in value.get("regional", ())),
                                tuple(build_override(item) for item in value["overrides"]))
+    if kind == "review":
+        return tuple(SignOff(item["edition"], item["by"], item["date"], tuple(item["reviewed"]))
+                     for item in value["sign_offs"])
+    if kind == "terms":
+        return tuple(Term(item["id"], item["zh-hans"], item["zh-hk"], item["zh-tw"], tuple(item.get("also", ())),
+                          item.get("note", ""), item.get("en", ""), item["zh-hans"]) for item in value["terms"])
     return tuple(Unit(**item) if kind == "units" else Topic(**item) for item in value[kind])
 
 

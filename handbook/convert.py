@@ -23,7 +23,8 @@ from functools import cache
 
 import opencc
 
-from .model import Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Topic, Unit
+from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Term,
+                    Topic, Unit)
 from .variants import Variant
 from .words import standing
 
@@ -35,6 +36,7 @@ TEXT_FIELDS = {
     Measure: ("title", "text", "scope"),
     Unit: ("name",),
     Topic: ("name", "description"),
+    Term: ("written", "note"),
     SiteSettings: ("title", "description"),
 }
 

@@ -66,11 +66,30 @@ class Measure:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A concept of the measures in each region's words (content/terms.yaml): editorial."""
+
+    id: str
+    simplified: str  # as the measures write it
+    hk: str  # as Hong Kong readers write it
+    tw: str  # as Taiwan readers write it
+    also: tuple[str, ...] = ()  # what else readers type for it, in any script
+    note: str = ""  # editorial, in Simplified (converted like the content)
+    en: str = ""
+    written: str = ""  # `simplified` as the edition's text writes it: converted with the content
+
+    def regional(self, variant_code: str) -> str:
+        """What the edition's readers write for it ("" for the Simplified edition: the text's own words)."""
+        return {"zh-hk": self.hk, "zh-tw": self.tw}.get(variant_code, "")
+
+
+@dataclass(frozen=True)
 class Content:
     sources: tuple[Source, ...]
     measures: tuple[Measure, ...]  # in source order, then number
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...]
+    terms: tuple[Term, ...] = ()  # sorted by id
 
 
 @dataclass(frozen=True)
@@ -137,3 +156,4 @@ class Handbook:
     conversion: ConversionRules
     review: tuple[SignOff, ...] = ()
     warnings: tuple = ()  # diagnostics.Diagnostic: shown, but they do not stop the build
+    reviewed: tuple = ()  # (variant code, review.Summary): how many conversion decisions are signed off

@@ -20,7 +20,7 @@ from .diagnostics import Diagnostic
 from .yamlfile import YamlDocument
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-KINDS = ("measure", "source", "units", "topics", "site", "conversion")
+KINDS = ("measure", "source", "units", "topics", "site", "conversion", "terms", "review")
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a set of fields", "number": "a number"}
 _ID_HINT = "ids use lowercase letters a-z, digits and single hyphens, e.g. nansha-batch6-07"
@@ -93,8 +93,15 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
         return [at(f"expected {_TYPE_NAMES.get(value, value)}, got {_describe(instance)}",
                    _describe_field(error.schema))]
     if kind == "pattern":
-        hint = _ID_HINT if "a-z0-9" in value else f"seeds paths look like {error.schema.get('examples', ['seeds/name.txt'])[0]}"
-        return [at(f'"{instance}" is not a valid {"id" if "a-z0-9" in value else "path"}', hint)]
+        example = error.schema.get("examples", [""])[0]
+        if "a-z0-9" in value:
+            return [at(f'"{instance}" is not a valid id', _ID_HINT)]
+        if error.schema.get("format") == "date":
+            return [at(f'"{instance}" is not a date written YYYY-MM-DD', f"write it like {example}")]
+        if value.startswith("^seeds/"):
+            return [at(f'"{instance}" is not a valid path', f"seeds paths look like {example}")]
+        return [at(f'"{instance}" is not in the form this field takes', f"{_describe_field(error.schema)}".strip()
+                   or f"for example {example}")]
     if kind == "format":
         return [at(f'"{instance}" is not a real date', "write dates as YYYY-MM-DD, e.g. 2022-08-09")]
     if kind == "enum":

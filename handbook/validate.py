@@ -35,6 +35,8 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[
     problems += _unique(loaded, content.units, "name", "unit")
     problems += _unique(loaded, content.topics, "id", "topic")
     problems += _unique(loaded, content.topics, "name", "topic")
+    problems += _unique(loaded, content.terms, "id", "term")
+    problems += _unique(loaded, content.terms, "simplified", "term", field="zh-hans")
     for source in content.sources:
         problems += _unique(loaded, source.categories, "id", "category", owner=source)
         stem = Path(loaded.document(source).path).stem
@@ -64,7 +66,8 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[
         problems += hit[2]
     memo.measures = kept
     problems += _category_counts(loaded)
-    problems += _conversion(loaded)
+    conversion = _conversion(loaded)
+    problems += conversion + _terms(loaded, forms=not any(d.is_error for d in conversion))
     return problems
 
 
@@ -141,7 +144,7 @@ def _conversion(loaded: Loaded) -> list[Diagnostic]:
             for i, context in enumerate(getattr(override, name)):
                 if override.simplified not in context:
                     problems.append(loaded.at(override, (name, i), f'"{context}" does not contain "{override.simplified}"',
-                                              f"a context is a longer text around the phrase, e.g. 高{override.simplified}"))
+                                              f'list a longer text that holds "{override.simplified}", as the content writes it'))
     pattern = phrase_pattern(o.simplified for o in rules.overrides)
     if pattern is None:
         return problems
@@ -187,6 +190,38 @@ def _conversion(loaded: Loaded) -> list[Diagnostic]:
     return problems
 
 
+def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
+    """A term names a concept the measures write; its regional forms are in the edition's characters.
+
+    The second is a warning: zh-tw written 台灣 where the Taiwan edition writes 臺灣 (or a Simplified
+    character typed by mistake) is found by converting the form to Simplified and back; only with
+    `forms`, when the conversion rules themselves are valid."""
+    from .convert import Converter, opencc_engine
+    from .variants import BY_CODE
+
+    problems = []
+    if not loaded.incomplete("measure"):
+        official = "\n".join(f"{m.title}\n{m.text}" for m in loaded.content.measures)
+        for term in loaded.content.terms:
+            if term.simplified not in official:
+                problems.append(loaded.at(term, ("zh-hans",), f'"{term.simplified}" occurs in no measure',
+                                          "write the concept as a measure's title or text writes it, or delete the entry"))
+    if not forms:
+        return problems
+    converters = {code: Converter(BY_CODE[code], loaded.conversion) for code in ("zh-hk", "zh-tw")}
+    simplified = opencc_engine("t2s")
+    for term in loaded.content.terms:
+        for code, convert in converters.items():
+            form = term.regional(code)
+            expected = convert(simplified.convert(form))
+            if expected != form:
+                problems.append(replace(loaded.at(term, (code,), f'"{form}" is not in the characters the {code} '
+                                                  f'edition writes: "{expected}"', f"write {expected}, or add a "
+                                                  "regional form to content/conversion.yaml if the edition should "
+                                                  "write it your way"), severity="warning"))
+    return problems
+
+
 def _category(loaded: Loaded, measure, source) -> list[Diagnostic]:
     ids = [c.id for c in source.categories]
     if measure.category is None:
@@ -219,7 +254,9 @@ def _category_counts(loaded: Loaded) -> list[Diagnostic]:
     return problems
 
 
-def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None) -> list[Diagnostic]:
+def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None, field: str = "") -> list[Diagnostic]:
+    """Each item's `attribute` differs from the others' (`field`: its name in the file, if not the same)."""
+    field = field or attribute
     if len({getattr(item, attribute) for item in items}) == len(items):  # the usual case, quickly
         return []
     seen: dict[str, object] = {}
@@ -228,10 +265,10 @@ def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None) -> lis
         value = getattr(item, attribute)
         first = seen.setdefault(value, item)
         if first is not item:
-            holder, path = (owner, ("categories", i, attribute)) if owner else (item, (attribute,))
+            holder, path = (owner, ("categories", i, field)) if owner else (item, (field,))
             where = loaded.document(owner or first).path
-            problems.append(loaded.at(holder, path, f'{what} {attribute} "{value}" is used twice (also in {where})',
-                                      f"each {what} needs its own {attribute}"))
+            problems.append(loaded.at(holder, path, f'{what} {field} "{value}" is used twice (also in {where})',
+                                      f"each {what} needs its own {field}"))
     return problems
 
 

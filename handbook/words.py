@@ -67,6 +67,16 @@ def standing(text: str, start: int, end: int) -> str:
     return ("inside", "part", "words")[edges]
 
 
+def word_at(text: str, at: int) -> tuple[int, int]:
+    """(start, end) of jieba's word holding text[at]; the character alone outside any run."""
+    begin, stop = run_at(text, at)
+    if begin == stop:
+        return at, at + 1
+    edges = sorted(_edges(text[begin:stop]))
+    start = max(e for e in edges if e <= at - begin)
+    return begin + start, begin + min(e for e in edges if e > at - begin)
+
+
 def words_around(text: str, start: int, end: int) -> str:
     """The words of the run(s) around text[start:end], separated by |, for messages: 高标准|营造."""
     begin = run_at(text, start)[0]

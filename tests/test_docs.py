@@ -10,7 +10,8 @@ from handbook import schema
 from tests.conftest import ROOT
 
 SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics",
-            "site": "Site settings", "conversion": "Conversion overrides"}
+            "site": "Site settings", "conversion": "Conversion overrides", "terms": "Termbase",
+            "review": "Conversion review"}
 
 
 def schema_fields(node: dict, prefix: str = "") -> dict[str, bool]:

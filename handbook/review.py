@@ -1,0 +1,264 @@
+"""The conversion review: every one-to-many choice the Traditional editions make, for a reviewer.
+
+Where a Simplified character has more than one Traditional counterpart
+(发: 發 or 髮; 台: 臺, 檯, 颱 or 台) or a region writes its own form (税: 稅),
+something chose one: OpenCC, a regional form or a reviewed fix
+(content/conversion.yaml). Each such place is a `Place`. Places of the same
+character in the same word, converted the same way, are one `Decision`
+(发 → 發 in 开发区), named by a digest of the word in both scripts: a
+reviewer signs off decisions (content/review.yaml), and an edit that changes
+the word around a place, or how it is converted, changes the digest, so the
+place comes back for review. `check` warns of decisions nobody signed off;
+`python build.py review` writes the report (HTML, and a CSV per edition to
+sign off).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from .convert import QUOTES, Converter, opencc_engine
+from .diagnostics import Diagnostic
+from .model import Override, SignOff
+from .opencc_data import one_to_many
+from .words import word_at
+
+SHOWN = 8  # characters on each side that the report shows
+LISTED = 12  # unreviewed decisions `check` names one by one, per edition; the rest are counted
+OPENCC, REGIONAL, OVERRIDE = "OpenCC", "regional form", "override"
+_QUOTES = frozenset(chr(c) for c in QUOTES)
+
+
+@dataclass(frozen=True)
+class Place:
+    """One converted character whose Traditional form was a choice."""
+
+    edition: str
+    offset: int  # in its text
+    char: str  # Simplified
+    chosen: str  # what the edition writes
+    counterparts: tuple[str, ...]  # what it could have been: OpenCC's candidates and the region's form
+    decided_by: str  # OPENCC, REGIONAL or OVERRIDE
+    rule: str  # the regional form or override that decided, in short ("" for OpenCC)
+    context: str  # the Simplified word it is in (words.word_at), the character in [brackets]
+    converted: str  # the same word in the edition
+    shown: tuple[str, str]  # wider context (SHOWN each side), Simplified and the edition's, char in [ ]
+
+    @cached_property
+    def digest(self) -> str:
+        key = f"{self.edition}\n{self.context}\n{self.converted}".encode()
+        return hashlib.blake2b(key, digest_size=5).hexdigest()
+
+    @property
+    def choice(self) -> str:
+        return f"{self.char}→{self.chosen}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Places of one character in one word, converted alike: one line of the report, signed off once."""
+
+    places: tuple[Place, ...]
+    where: str  # path:line:col of the first place
+    reviewed: bool
+    note: str = ""
+
+    @property
+    def first(self) -> Place:
+        return self.places[0]
+
+    @property
+    def entry(self) -> str:
+        """The line content/review.yaml keeps for it: digest, choice, word (the rest is for people)."""
+        return f"{self.first.digest} {self.first.choice} {self.first.context}"
+
+
+def _window(text: str, at: int, start: int, end: int) -> str:
+    """text[start:end] with the character at `at` in [brackets]."""
+    return (text[max(0, start):at] + "[" + text[at] + "]" + text[at + 1:end]).replace("\n", "⏎")
+
+
+def text_places(text: str, converter: Converter) -> list[Place]:
+    """The places of one text in the converter's edition."""
+    ambiguous = one_to_many()
+    converted, decisions = converter.convert(text)
+    standard = opencc_engine("s2t").convert(text)  # before the region's variants: what they changed shows
+    written = opencc_engine(converter.variant.opencc).convert(text)
+    decided = {}
+    for decision in decisions:
+        for at in range(decision.start, decision.end):
+            if at not in decided or isinstance(decision.rule, Override):
+                decided[at] = decision
+    wanted = {at for at, char in enumerate(text) if char in ambiguous}
+    wanted |= {at for at, (a, b) in enumerate(zip(written, standard)) if a != b}
+    wanted |= {at for at, d in decided.items() if isinstance(d.rule, Override) or d.opencc[at - d.start] != converted[at]}
+    places = []
+    for at in sorted(wanted):
+        char = text[at]
+        if char in _QUOTES:
+            continue
+        decision = decided.get(at)
+        if decision and (isinstance(decision.rule, Override) or decision.opencc[at - decision.start] != converted[at]):
+            override = isinstance(decision.rule, Override)
+            decided_by = OVERRIDE if override else REGIONAL
+            rule = decision.rule.simplified if override else f"{decision.rule.opencc}→{decision.rule.writes}"
+        else:
+            decided_by, rule = OPENCC, ""
+        counterparts = tuple(dict.fromkeys((*ambiguous.get(char, (standard[at],)), written[at], converted[at])))
+        start, end = word_at(text, at)
+        places.append(Place(converter.variant.code, at, char, converted[at], counterparts, decided_by, rule,
+                            _window(text, at, start, end), _window(converted, at, start, end),
+                            (_window(text, at, at - SHOWN, at + 1 + SHOWN),
+                             _window(converted, at, at - SHOWN, at + 1 + SHOWN))))
+    return places
+
+
+class Reviewer:
+    """Finds the places of a handbook's texts, remembering each text's: a rebuild looks again only at
+    the texts that changed."""
+
+    def __init__(self):
+        self.memo: dict[tuple[str, str, object], list[Place]] = {}
+
+    def places(self, loaded, converters: dict[str, Converter]) -> list[tuple[Place, object, object]]:
+        """(place, record, field) of every place of every converted text, edition by edition."""
+        found, memo = [], {}
+        for code, converter in converters.items():
+            for record, field, text in loaded.texts():
+                key = (code, text, converter.rules)
+                if key not in memo:
+                    memo[key] = self.memo[key] if key in self.memo else text_places(text, converter)
+                found += [(place, record, field) for place in memo[key]]
+        self.memo = memo
+        return found
+
+    def decisions(self, loaded, converters: dict[str, Converter], sign_offs: tuple[SignOff, ...]) -> list[Decision]:
+        return decisions(self.places(loaded, converters), sign_offs, loaded.where)
+
+
+def decisions(located, sign_offs: tuple[SignOff, ...], where) -> list[Decision]:
+    """Places grouped by digest, in order of first appearance, each marked reviewed or not.
+
+    `located` holds (place, record, field); `where(record, field, offset)` says where a place is.
+    """
+    signed = {(s.edition, entry.split(" ", 1)[0]): entry for s in sign_offs for entry in s.reviewed}
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for item in located:
+        grouped[(item[0].edition, item[0].digest)].append(item)
+    out = []
+    for key, group in grouped.items():
+        entry = signed.get(key, "")
+        place, record, field = group[0]
+        out.append(Decision(tuple(p for p, _, _ in group), where(record, field, place.offset), bool(entry),
+                            entry.partition(" — ")[2]))
+    return out
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the about page says of an edition's review."""
+
+    places: int
+    decisions: int
+    reviewed: int  # decisions signed off
+
+
+def summaries(found: list[Decision]) -> dict[str, Summary]:
+    by_edition: dict[str, list[Decision]] = defaultdict(list)
+    for decision in found:
+        by_edition[decision.first.edition].append(decision)
+    return {code: Summary(sum(len(d.places) for d in group), len(group), sum(d.reviewed for d in group))
+            for code, group in by_edition.items()}
+
+
+def unreviewed_warnings(found: list[Decision], review_file: str) -> list[Diagnostic]:
+    """`check`'s warnings: each unreviewed decision at its first place, LISTED per edition, then a count."""
+    out, left = [], defaultdict(int)
+    for d in found:
+        if d.reviewed:
+            continue
+        code = d.first.edition
+        if left[code] < LISTED:
+            path, line, col = d.where.rsplit(":", 2)
+            out.append(Diagnostic(path, int(line), int(col), "", f"{code}: {d.first.choice} in {d.first.context} "
+                                  f"({d.first.converted}, decided by {d.first.decided_by}) is not reviewed",
+                                  f"python build.py review lists it with its context; sign it off in {review_file}",
+                                  "warning"))
+        left[code] += 1
+    for code, count in sorted(left.items()):
+        if count > LISTED:
+            out.append(Diagnostic(review_file, 0, 0, "", f"{code}: {count - LISTED} more conversion decisions "
+                                  "are not reviewed", "python build.py review lists them all", "warning"))
+    return out
+
+
+CSV_COLUMNS = ("edition", "digest", "character", "choice", "counterparts", "decided_by", "rule", "word",
+               "simplified", "converted", "places", "first_place", "reviewed", "sign_off", "note")
+
+
+def csv_report(found: list[Decision], edition: str) -> str:
+    """The decisions of one edition, for a reviewer: write yes in sign_off (and a note if needed), hand it back."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for d in sorted((d for d in found if d.first.edition == edition), key=_order):
+        p = d.first
+        writer.writerow((p.edition, p.digest, p.char, p.chosen, " ".join(p.counterparts), p.decided_by, p.rule,
+                         p.context, p.shown[0], p.shown[1], len(d.places), d.where, "yes" if d.reviewed else "",
+                         "", d.note))
+    return out.getvalue()
+
+
+def _order(d: Decision) -> tuple:
+    return (d.first.char, d.first.chosen, d.first.context)
+
+
+def grouped_for_report(found: list[Decision]) -> dict[str, dict[str, dict[str, list[Decision]]]]:
+    """edition -> Simplified character -> chosen character -> decisions: the report's sections."""
+    out: dict = {}
+    for d in sorted(found, key=lambda d: (d.first.edition, *_order(d))):
+        p = d.first
+        out.setdefault(p.edition, {}).setdefault(p.char, {}).setdefault(p.chosen, []).append(d)
+    return out
+
+
+def signed_from_csv(data: str) -> dict[str, list[str]]:
+    """edition -> review.yaml entries, from a CSV a reviewer filled in (rows whose sign_off says yes)."""
+    rows = csv.DictReader(io.StringIO(data))
+    missing = set(CSV_COLUMNS) - set(rows.fieldnames or ())
+    if missing:
+        raise ValueError(f"not a review CSV (python build.py review writes them): no column {', '.join(sorted(missing))}")
+    out: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        if (row["sign_off"] or "").strip().lower() in ("yes", "y", "ok", "✓", "是", "对", "對"):
+            note = (row["note"] or "").strip()
+            entry = f"{row['digest']} {row['character']}→{row['choice']} {row['word']}"
+            out[row["edition"]].append(entry + (f" — {note}" if note else ""))
+    return out
+
+
+def with_sign_offs(review_text: str, signed: dict[str, list[str]], by: str, date: str, known: set) -> str:
+    """content/review.yaml with a sign-off appended per edition for the `signed` entries not yet in it.
+
+    The file is appended to as text, so its comments and earlier sign-offs stay as they were.
+    """
+    text = review_text.replace("sign_offs: []", "sign_offs:")
+    if not text.endswith("\n"):
+        text += "\n"
+    for edition, entries in sorted(signed.items()):
+        fresh = [e for e in entries if (edition, e.split(" ", 1)[0]) not in known]
+        if not fresh:
+            continue
+        text += f"  - edition: {edition}\n    by: {_quoted(by)}\n    date: \"{date}\"\n    reviewed:\n"
+        text += "".join(f"      - {_quoted(entry)}\n" for entry in fresh)
+    return text
+
+
+def _quoted(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
