@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test clean node-deps test-deps screenshots
+.PHONY: setup check import build serve test clean node-deps test-deps screenshots review
 
 setup: $(READY) node-deps
 
@@ -36,6 +36,10 @@ serve: $(READY) node-deps
 
 import: $(READY)
 	$(PY) build.py import-seeds
+
+# The conversion review into docs/review/ (docs/review.md: how a reviewer signs it off).
+review: $(READY)
+	$(PY) build.py review
 
 # Node packages from package-lock.json: Pagefind (the search index, so every
 # build needs it) and axe-core (tests). npm ci runs only when node_modules is

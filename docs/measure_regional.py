@@ -1,7 +1,7 @@
 """Counts behind docs/regional-usage.md, and its table of regional forms.
 
     .venv/bin/python docs/measure_regional.py          # print the counts
-    .venv/bin/python docs/measure_regional.py --write  # also rewrite the table in the page
+    .venv/bin/python docs/measure_regional.py --write  # also rewrite them and the table in the page
 
 For each Traditional edition: in how many characters of the converted content
 its OpenCC configuration (s2hk, s2tw), and OpenCC's standard s2t, write
@@ -24,7 +24,8 @@ from handbook.model import ConversionRules  # noqa: E402
 from handbook.variants import BY_CODE, VARIANTS  # noqa: E402
 
 PAGE = ROOT / "docs" / "regional-usage.md"
-START, END = "<!-- regional-table -->", "<!-- /regional-table -->"
+TABLE = ("<!-- regional-table -->", "<!-- /regional-table -->")
+COUNTS = ("<!-- regional-counts -->", "<!-- /regional-counts -->")
 
 
 def departures(texts: list[str], rules: ConversionRules, code: str, base: str) -> Counter:
@@ -44,23 +45,37 @@ def table(rules: ConversionRules) -> str:
     return "\n".join(rows)
 
 
-def main() -> None:
-    loaded = load(ROOT / "content")
-    texts = [text for _, _, text in loaded.texts()]
-    print(f"{sum(map(len, texts)):,} characters of converted content")
+def counts(texts: list[str], rules: ConversionRules) -> str:
+    """The decision's numbers, as the page shows them."""
+    rows = ["| edition | base | characters to correct | with `s2t` instead |", "|---|---|---|---|"]
+    lines = []
     for variant in VARIANTS:
         if not variant.traditional:
             continue
-        for base in (variant.opencc, "s2t"):
-            found = departures(texts, loaded.conversion, variant.code, base)
-            shown = ", ".join(f"{a}→{b} {n}" for (a, b), n in found.most_common())
-            print(f"{variant.code}: {base} departs in {sum(found.values())}: {shown}")
+        found = {base: departures(texts, rules, variant.code, base) for base in (variant.opencc, "s2t")}
+        rows.append(f"| `{variant.code}` | `{variant.opencc}` and the regional forms | "
+                    f"{sum(found[variant.opencc].values())} | {sum(found['s2t'].values())} |")
+        for base, pairs in found.items():
+            shown = ", ".join(f"{a}→{b} {n}" for (a, b), n in pairs.most_common())
+            lines.append(f"- `{variant.code}`, `{base}`: {shown}.")
+    return (f"On {sum(map(len, texts)):,} characters of converted content:\n\n" + "\n".join(rows)
+            + "\n\nBy character (what the base writes → what the edition writes, how often):\n\n" + "\n".join(lines))
+
+
+def rewrite(page: str, markers: tuple[str, str], body: str) -> str:
+    before, rest = page.split(markers[0], 1)
+    return f"{before}{markers[0]}\n{body}\n{markers[1]}{rest.split(markers[1], 1)[1]}"
+
+
+def main() -> None:
+    loaded = load(ROOT / "content")
+    texts = [text for _, _, text in loaded.texts()]
+    shown = counts(texts, loaded.conversion)
+    print(shown)
     if "--write" in sys.argv:
-        page = PAGE.read_text(encoding="utf-8")
-        before, rest = page.split(START, 1)
-        after = rest.split(END, 1)[1]
-        PAGE.write_text(f"{before}{START}\n{table(loaded.conversion)}\n{END}{after}", encoding="utf-8")
-        print(f"wrote the table in {PAGE.relative_to(ROOT)}")
+        page = rewrite(PAGE.read_text(encoding="utf-8"), TABLE, table(loaded.conversion))
+        PAGE.write_text(rewrite(page, COUNTS, shown), encoding="utf-8")
+        print(f"wrote the counts and the table in {PAGE.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

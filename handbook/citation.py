@@ -10,13 +10,26 @@ from .pages import MeasureView
 from .variants import Variant
 
 
+# Quotation marks inside quotation marks take the other shape: “…‘…’…” in Simplified, 「…『…』…」 in Traditional.
+NESTED = str.maketrans({"“": "‘", "”": "’", "‘": "“", "’": "”", "「": "『", "」": "』", "『": "「", "』": "」"})
+
+
+def nested(text: str) -> str:
+    """A text put inside quotation marks: its own marks become the inner shape."""
+    return text.translate(NESTED)
+
+
 def citation(view: MeasureView, t: dict, url: str) -> str:
-    """The line a reader copies to cite a measure, in the variant's wording (strings.yaml)."""
+    """The line a reader copies to cite a measure, in the variant's wording (strings.yaml).
+
+    The measure's title goes inside the citation's quotation marks, so its own marks are nested:
+    第2項「率先實行工業項目『一個部門、一枚印章管審批』」.
+    """
     source, measure = view.ref.source, view.ref.measure
     number = f"{source.number}，" if source.number else ""
     date = f"{source.date.year}年{source.date.month}月{source.date.day}日"
     return (t["citation"].replace("{title}", f"《{source.title}》").replace("{number}", number)
-            .replace("{date}", date).replace("{n}", str(measure.number)).replace("{measure}", measure.title)
+            .replace("{date}", date).replace("{n}", str(measure.number)).replace("{measure}", nested(measure.title))
             .replace("{url}", url))
 
 

@@ -93,7 +93,7 @@ class Loaded:
             yield from ((s, ("categories", i, "name"), c.name) for i, c in enumerate(s.categories))
         yield from ((u, "name", u.name) for u in content.units)
         for t in content.topics:
-            yield from ((t, "name", t.name), (t, "description", t.description))
+            yield from ((t, "name", t.name), (t, "description", t.description))  # (regional wording is not converted)
         for t in content.terms:
             yield from ((t, "zh-hans", t.simplified), *(((t, "note", t.note),) if t.note else ()))
         if self.settings:
@@ -251,7 +251,11 @@ def build(kind: str, value: dict):
     if kind == "terms":
         return tuple(Term(item["id"], item["zh-hans"], item["zh-hk"], item["zh-tw"], tuple(item.get("also", ())),
                           item.get("note", ""), item.get("en", ""), item["zh-hans"]) for item in value["terms"])
-    return tuple(Unit(**item) if kind == "units" else Topic(**item) for item in value[kind])
+    if kind == "topics":
+        return tuple(Topic(item["id"], item["name"], item["description"],
+                           tuple((code, name, text) for code in ("zh-hk", "zh-tw")
+                                 for name, text in item.get(code, {}).items())) for item in value["topics"])
+    return tuple(Unit(**item) for item in value[kind])
 
 
 def build_measure(value: dict) -> Measure:

@@ -165,6 +165,9 @@ def convert_record(record, convert: Converter):
             changes[name] = tuple(convert(v) for v in value)
     if isinstance(record, Source):
         changes["categories"] = tuple(convert_record(c, convert) for c in record.categories)
+    for code, name, text in getattr(record, "regional", ()):  # an edition's own wording, as written
+        if code == convert.variant.code:
+            changes[name] = text
     return replace(record, **changes)
 
 

@@ -9,7 +9,9 @@ same order, the same documents, topics and units). Then only these change:
 - the lists the measure is or was on (its source document, topics,
   category, units), laid out again whole: a list's pages shift when a
   measure joins or leaves it;
-- the home page (counts, the first measure);
+- the pages that are not lists (home: counts, the first measure; the
+  glossary: which measures write each term; about: how many conversions
+  are reviewed);
 - the pages of the measure, of its neighbours in its document (they link
   to it), and of the measures whose related measures changed or include it;
 - the feed (the same measures, some of them changed).
@@ -27,7 +29,7 @@ from copy import copy
 from dataclasses import dataclass
 
 from .model import Content, Measure
-from .pages import (FIXED, RELATED_LIMIT, Index, MeasureRef, Page, Section, feed_entries, home_page,
+from .pages import (FIXED, RELATED_LIMIT, Across, Index, MeasureRef, Page, Section, feed_entries, fixed_pages,
                     list_pages, measure_page, variant_sections)
 
 
@@ -44,15 +46,15 @@ class Layout:
         return (page for pages in self.sections.values() for page in pages)
 
 
-def full_layout(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
-                bundles: tuple[str, ...], page_size: int | None = None) -> Layout:
-    return Layout(index, variant_sections(index, strings, related, bundles, page_size), feed_entries(index))
+def full_layout(index: Index, strings: dict[str, str], across: Across, page_size: int | None = None) -> Layout:
+    return Layout(index, variant_sections(index, strings, across, page_size), feed_entries(index))
 
 
 def changed_in_place(old: Content, new: Content) -> list[int] | None:
     """Positions of the measures that changed in place; None if the handbook's shape changed."""
     if (len(old.measures) != len(new.measures) or not _same(old.sources, new.sources)
-            or not _same(old.topics, new.topics) or not _same(old.units, new.units)):
+            or not _same(old.topics, new.topics) or not _same(old.units, new.units)
+            or not _same(old.terms, new.terms)):
         return None
     changed = [i for i, (a, b) in enumerate(zip(old.measures, new.measures)) if a is not b]
     for i in changed:
@@ -156,20 +158,19 @@ def _showing(index: Index, ids: set[str], related: dict[str, tuple[str, ...]]) -
     return out
 
 
-def updated_layout(old: Layout, index: Index, related: dict[str, tuple[str, ...]], related_changed: set[str],
+def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: Across, related_changed: set[str],
                    changed: list[int], page_size: int | None = None) -> tuple[Layout, list[Page]]:
     """`old` laid out again where measures at `changed` (changed in place) show; returns the new layout
     and the pages laid out again (the others are the very objects of `old`)."""
     ids = {index.refs[i].measure.id for i in changed}
     sections = dict(old.sections)
     fresh: list[Page] = []
-    home, *others = sections[FIXED]
-    sections[FIXED] = (home_page(index), *others)
-    fresh.append(sections[FIXED][0])
+    sections[FIXED] = fixed_pages(index, strings, across)  # home and glossary show measures; about, the review
+    fresh.extend(sections[FIXED])
     for section in {s for i in changed for s in _lists(old.index.refs[i].measure) + _lists(index.refs[i].measure)}:
         sections[section] = list_pages(index, section, page_size)
         fresh.extend(sections[section])
-    again = set(ids) | related_changed | _showing(index, ids, related)
+    again = set(ids) | related_changed | _showing(index, ids, across.related)
     by_source: dict[str, list[str]] = defaultdict(list)
     for id in ids:  # its neighbours link to it
         refs = index.by_source[index.by_id[id].measure.source]
@@ -181,7 +182,7 @@ def updated_layout(old: Layout, index: Index, related: dict[str, tuple[str, ...]
         refs, pages = index.by_source[source], list(sections[("measures", source)])
         for id in members:
             at = _place(refs, id)
-            pages[at] = measure_page(index, refs, at, related)
+            pages[at] = measure_page(index, refs, at, across)
             fresh.append(pages[at])
         sections[("measures", source)] = tuple(pages)
     feed = tuple(index.by_id[ref.measure.id] for ref in old.feed)  # ordered by date and number: unchanged

@@ -49,6 +49,7 @@ class Topic:
     id: str
     name: str
     description: str
+    regional: tuple[tuple[str, str, str], ...] = ()  # (variant code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Term:
     en: str = ""
     written: str = ""  # `simplified` as the edition's text writes it: converted with the content
 
-    def regional(self, variant_code: str) -> str:
+    def form(self, variant_code: str) -> str:
         """What the edition's readers write for it ("" for the Simplified edition: the text's own words)."""
         return {"zh-hk": self.hk, "zh-tw": self.tw}.get(variant_code, "")
 

@@ -8,15 +8,16 @@ what a template may use is written down here.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import Category, Content, Measure, Source, Topic, Unit
+from .model import Category, Content, Measure, Source, Term, Topic, Unit
 from .urls import PageKey
 
 RELATED_LIMIT = 6
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
 FEED_SIZE = 50
+GLOSSARY_LINKS = 12  # measures the glossary links for each term; search finds the rest
 
 
 @dataclass(frozen=True)
@@ -112,11 +113,37 @@ class MeasureView:
     previous: MeasureRef | None
     next: MeasureRef | None
     related: tuple[MeasureRef, ...]
+    terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
+
+    def regional_terms(self, variant_code: str) -> tuple[Term, ...]:
+        """The measure's terms whose word in the edition's region differs from the text's (知識產權 on
+        the Taiwan edition, where readers say 智慧財產權): none on the Simplified edition."""
+        return tuple(t for t in self.terms if t.form(variant_code) and t.form(variant_code) != t.written)
 
 
 @dataclass(frozen=True)
 class AboutView:
     sources: tuple[Source, ...]
+    reviewed: tuple = ()  # (variant code, review.Summary) of the Traditional editions
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term, and links to the measures that write it: by number only, so that editing a measure's
+    topics or title does not lay the glossary out again."""
+
+    term: Term
+    measures: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (source short title, ((measure id, number), …))
+    count: int  # how many measures write it; the first GLOSSARY_LINKS are linked
+
+    @property
+    def more(self) -> int:
+        return self.count - sum(len(numbers) for _, numbers in self.measures)
+
+
+@dataclass(frozen=True)
+class GlossaryView:
+    entries: tuple[GlossaryEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -144,6 +171,7 @@ class Index:
         self.sources = {s.id: s for s in content.sources}
         self.topics = {t.id: t for t in content.topics}
         self.units = {u.id: u for u in content.units}
+        self.terms = {t.id: t for t in content.terms}
         self.categories = {c.id: (s, c) for s in content.sources for c in s.categories}
         self.known = {} if known is None else known
         self.refs = tuple(self._ref(m) for m in content.measures)
@@ -215,6 +243,23 @@ class Index:
         return tuple(found[i] for i in ranked[:RELATED_LIMIT])
 
 
+def term_ids(measure: Measure, terms: tuple[Term, ...]) -> tuple[str, ...]:
+    """The ids of the terms a measure writes (title or text), in the order it first writes them."""
+    text = f"{measure.title}\n{measure.text}"
+    found = sorted((at, term.id) for term in terms if (at := text.find(term.simplified)) >= 0)
+    return tuple(term for _, term in found)
+
+
+@dataclass(frozen=True)
+class Across:
+    """What a variant's pages need that is worked out once, for every variant: ids, never records."""
+
+    related: dict[str, tuple[str, ...]]  # measure id -> its related measures' ids (related_ids)
+    terms: dict[str, tuple[str, ...]] = field(default_factory=dict)  # measure id -> term_ids
+    bundles: tuple[str, ...] = ()  # the search page's index bundles (urls.search_bundle), the first first
+    reviewed: tuple = ()  # (variant code, review.Summary): what the about page says of the review
+
+
 def related_ids(index: Index) -> dict[str, tuple[str, ...]]:
     """Each measure's related measures, by id: the same in every variant, so worked out once."""
     return {ref.measure.id: tuple(other.measure.id for other in index.related(ref)) for ref in index.refs}
@@ -241,33 +286,56 @@ def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
 
 
 Section = tuple  # a run of pages laid out together: FIXED, (list kind, id) or ("measures", source id)
-FIXED = ("fixed",)  # home, about, search
+FIXED = ("fixed",)  # home, about, search, glossary
 
 
-def variant_sections(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
-                     bundles: tuple[str, ...], page_size: int | None = None) -> dict[Section, tuple[Page, ...]]:
-    """Every page of one variant, in sections, in a fixed order; `related` from related_ids, `bundles`
-    for the search page. layout.py lays out again only the sections an edit touched."""
+def variant_sections(index: Index, strings: dict[str, str], across: Across,
+                     page_size: int | None = None) -> dict[Section, tuple[Page, ...]]:
+    """Every page of one variant, in sections, in a fixed order. layout.py lays out again only the
+    sections an edit touched."""
     content = index.content
-    sections: dict[Section, tuple[Page, ...]] = {FIXED: (
-        home_page(index),
-        Page(PageKey("about"), "about.html", strings["about_title"], AboutView(content.sources)),
-        Page(PageKey("search"), "search.html", strings["search_title"], SearchView(bundles)),
-    )}
+    sections: dict[Section, tuple[Page, ...]] = {FIXED: fixed_pages(index, strings, across)}
     keys = [("source", s.id) for s in content.sources] + [("topic", t.id) for t in content.topics]
     keys += [("category", c_id) for c_id in index.categories] + [("unit", u.id) for u in content.units]
     for key in keys:
         sections[key] = list_pages(index, key, page_size)
     for source_id, refs in index.by_source.items():
-        sections[("measures", source_id)] = tuple(measure_page(index, refs, i, related) for i in range(len(refs)))
+        sections[("measures", source_id)] = tuple(measure_page(index, refs, i, across) for i in range(len(refs)))
     return sections
 
 
-def variant_pages(index: Index, strings: dict[str, str], related: dict[str, tuple[str, ...]],
-                  bundles: tuple[str, ...], page_size: int | None = None) -> list[Page]:
+def variant_pages(index: Index, strings: dict[str, str], across: Across, page_size: int | None = None) -> list[Page]:
     """Every page of one variant, in a fixed order (variant_sections, one after the other)."""
-    return [page for pages in variant_sections(index, strings, related, bundles, page_size).values()
-            for page in pages]
+    return [page for pages in variant_sections(index, strings, across, page_size).values() for page in pages]
+
+
+def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
+    """The pages that are not lists of measures: home, about, search and the glossary."""
+    return (home_page(index),
+            Page(PageKey("about"), "about.html", strings["about_title"], AboutView(index.content.sources,
+                                                                                    across.reviewed)),
+            Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles)),
+            Page(PageKey("glossary"), "glossary.html", strings["glossary_title"], glossary(index, across),
+                 strings["glossary_intro"]))
+
+
+def glossary(index: Index, across: Across) -> GlossaryView:
+    """Every term with the measures that write it, in handbook order; sorted by the Simplified form."""
+    using: dict[str, list[MeasureRef]] = defaultdict(list)
+    for ref in index.refs:
+        for term in across.terms.get(ref.measure.id, ()):
+            using[term].append(ref)
+    terms = sorted(index.content.terms, key=lambda t: t.simplified)
+    return GlossaryView(tuple(GlossaryEntry(t, _by_source(using[t.id][:GLOSSARY_LINKS]), len(using[t.id]))
+                              for t in terms))
+
+
+def _by_source(refs: list[MeasureRef]) -> tuple[tuple[str, tuple[tuple[str, int], ...]], ...]:
+    groups: dict[str, list[MeasureRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.source.id, []).append(ref)
+    return tuple((members[0].source.short_title, tuple((r.measure.id, r.measure.number) for r in members))
+                 for members in groups.values())
 
 
 def home_page(index: Index) -> Page:
@@ -302,11 +370,12 @@ def list_pages(index: Index, section: Section, page_size: int | None = None) -> 
         for pagination, chunk in paginated(refs, page_size))
 
 
-def measure_page(index: Index, refs: list[MeasureRef], i: int, related: dict[str, tuple[str, ...]]) -> Page:
+def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -> Page:
     """The page of refs[i], one of a source document's measures in order (`refs`)."""
     ref = refs[i]
     view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
-                       tuple(index.by_id[other] for other in related[ref.measure.id]))
+                       tuple(index.by_id[other] for other in across.related[ref.measure.id]),
+                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())))
     return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
 
 

@@ -21,10 +21,10 @@ from .convert import Converter, convert_content, convert_record
 from .model import Handbook
 from .layout import (Layout, changed_in_place, full_layout, same_pages, updated_index, updated_layout,
                      updated_related)
-from .pages import Index, MeasureRef, MeasureView, Page, related_ids
+from .pages import Across, Index, MeasureRef, MeasureView, Page, related_ids, term_ids
 from .search import Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
-from .variants import SIMPLIFIED, VARIANTS, Variant
+from .variants import BY_CODE, SIMPLIFIED, VARIANTS, Variant
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 FEED = PageKey("feed")
@@ -83,6 +83,7 @@ class RenderCache:
     converters: dict = field(default_factory=dict)  # (variant code, conversion rules) -> Converter
     refs: dict = field(default_factory=dict)  # variant code -> {measure id: MeasureRef} (pages.Index)
     related: tuple = (None, {})  # (measures' ids and topics in order, pages.related_ids of them)
+    terms: dict = field(default_factory=dict)  # id(measure) -> (measure, the terms, pages.term_ids)
 
     def converter(self, variant: Variant, rules) -> Converter:
         key = (variant.code, rules)
@@ -101,7 +102,7 @@ def template_signature(templates: Path) -> tuple:
 
 def page_count(handbook: Handbook) -> int:
     """Roughly how many pages a build renders (for progress bars)."""
-    return 3 * (len(handbook.content.measures) + 64)
+    return 3 * (len(handbook.content.measures) + 65)
 
 
 @dataclass(frozen=True)
@@ -155,6 +156,7 @@ class Renderer:
         self.strings = load_strings(templates)
         self._prepared: dict[str, Prepared] = {}
         self._relations: tuple | None = None  # (key, related ids, ids whose related changed or None)
+        self._term_ids: dict[str, tuple[str, ...]] | None = None  # measure id -> pages.term_ids
         self._paths: dict[str, frozenset[str]] = {}  # variant code -> its page files
         self.pending: dict = {}  # inputs of pages rendered now: the cache learns them once they are written
 
@@ -220,6 +222,19 @@ class Renderer:
             differ = {id for id, ids in related.items() if kept_related.get(id) != ids}
         return related, differ
 
+    def term_ids(self) -> dict[str, tuple[str, ...]]:
+        """Each measure's terms (the same in every variant, so worked out once), kept per measure."""
+        if self._term_ids is None:
+            terms, kept, out = self.handbook.content.terms, {}, {}
+            for m in self.handbook.content.measures:
+                hit = self.cache.terms.get(id(m))
+                if hit is None or hit[0] is not m or hit[1] is not terms:
+                    hit = (m, terms, term_ids(m, terms))
+                kept[id(m)] = hit
+                out[m.id] = hit[2]
+            self.cache.terms, self._term_ids = kept, out
+        return self._term_ids
+
     def prepared(self, variant: Variant) -> Prepared:
         """The variant converted and laid out: again where measures changed in place since the kept
         layout (layout.py), else whole."""
@@ -237,15 +252,18 @@ class Renderer:
             if changed is None:
                 index = Index(content, self.cache.refs.setdefault(variant.code, {}))
                 related, _ = self._relations_for(index, None, None)
-                layout = full_layout(index, t, related, bundles)
+                layout = full_layout(index, t, self._across(related, bundles))
                 dirty = tuple(layout.pages)
             else:
                 index = updated_index(kept.layout.index, content, changed)
                 related, differ = self._relations_for(index, kept, changed)
-                layout, fresh = updated_layout(kept.layout, index, related, differ, changed)
+                layout, fresh = updated_layout(kept.layout, index, t, self._across(related, bundles), differ, changed)
                 dirty = tuple(fresh)
             self._prepared[variant.code] = Prepared(variant, content, site, t, layout, dirty, shared, bundles)
         return self._prepared[variant.code]
+
+    def _across(self, related: dict, bundles: tuple[str, ...]) -> Across:
+        return Across(related, self.term_ids(), bundles, self.handbook.reviewed)
 
     def variant(self, variant: Variant, emit, part: int = 0, parts: int = 1) -> int:
         """Render one variant's pages (every `parts`-th one from `part`); returns how many were rendered."""
@@ -313,6 +331,7 @@ def _helpers(urls: Urls, variant: Variant, site, t, content) -> dict:
         "url": lambda kind, id="", page=1: urls.page(variant.code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(variant.code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
+        "editions": BY_CODE,
     }
 
 

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .convert import Converter, convert_content
+from .convert import Converter
 from .model import Content, Handbook
 from .variants import SIMPLIFIED, VARIANTS
 
@@ -44,12 +44,14 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed."""
 
 
-def searchable_texts(content: Content) -> list[str]:
-    """The text of every record that reaches the index or the facets, in a fixed order."""
-    texts = [f"{m.title}\n{m.text}\n{m.scope or ''}" for m in content.measures]
-    texts += [f"{s.title}\n{s.short_title}\n{s.number or ''}\n" + "\n".join(c.name for c in s.categories)
+def searchable_texts(content: Content, convert=lambda text: text) -> list[str]:
+    """The text of every record that reaches the index or the facets, in a fixed order, each field
+    passed through `convert` (a variant's Converter gives that variant's text of the same fields)."""
+    c = convert
+    texts = [f"{c(m.title)}\n{c(m.text)}\n{c(m.scope or '')}" for m in content.measures]
+    texts += [f"{c(s.title)}\n{c(s.short_title)}\n{c(s.number or '')}\n" + "\n".join(c(cat.name) for cat in s.categories)
               for s in content.sources]
-    texts += [u.name for u in content.units] + [t.name for t in content.topics]
+    texts += [c(u.name) for u in content.units] + [c(t.name) for t in content.topics]
     return texts
 
 
@@ -95,7 +97,9 @@ def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
     """
     converter = converter or Converter
     simplified = searchable_texts(handbook.content)
-    converted = {v.code: searchable_texts(convert_content(handbook.content, converter(v, handbook.conversion)))
+    # Each field converted as the pages are, but without an edition's own wording (a topic named 數位政府
+    # where the Simplified says 数字政府): the tables map characters, and wording is not a conversion.
+    converted = {v.code: searchable_texts(handbook.content, converter(v, handbook.conversion))
                  for v in VARIANTS if v.traditional}
     for code, texts in converted.items():
         for a, b in zip(simplified, texts):

@@ -13,7 +13,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
-SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "feed": "feed.xml"}
+SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 
 

@@ -212,7 +212,7 @@ def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
     simplified = opencc_engine("t2s")
     for term in loaded.content.terms:
         for code, convert in converters.items():
-            form = term.regional(code)
+            form = term.form(code)
             expected = convert(simplified.convert(form))
             if expected != form:
                 problems.append(replace(loaded.at(term, (code,), f'"{form}" is not in the characters the {code} '

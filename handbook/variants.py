@@ -22,7 +22,7 @@ VARIANTS = (
     Variant("zh-hk", "zh-Hant-HK", "s2hk", "繁體中文（香港）"),
     # s2tw converts characters only; s2twp would also swap vocabulary
     # (支持→支援, 信息→資訊), changing what the official text says.
-    Variant("zh-tw", "zh-Hant-TW", "s2tw", "繁體中文（台灣）"),
+    Variant("zh-tw", "zh-Hant-TW", "s2tw", "繁體中文（臺灣）"),  # 臺灣, as the Taiwan government writes it
 )
 SIMPLIFIED = VARIANTS[0]
 BY_CODE = {v.code: v for v in VARIANTS}

@@ -75,3 +75,25 @@ def target_file(site: Path, prefix: str, url: str) -> Path | None:
 
 def tree(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）"}
+
+
+def nested_marks(text: str) -> list[str]:
+    """Where a quotation mark (or full-width parenthesis) opens inside one of the same shape.
+
+    Chinese typography alternates shapes: 「…『…』…」, “…‘…’…”. A closing mark without an opening
+    one is left alone (measure 27 of the source has one); only same-shape nesting is reported.
+    """
+    closers = {close: open_ for open_, close in PAIRS.items()}
+    depth = dict.fromkeys(PAIRS, 0)
+    found = []
+    for at, char in enumerate(text):
+        if char in PAIRS:
+            if depth[char]:
+                found.append(text[max(0, at - 20):at + 20])
+            depth[char] += 1
+        elif char in closers and depth[closers[char]]:
+            depth[closers[char]] -= 1
+    return found

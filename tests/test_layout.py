@@ -10,13 +10,13 @@ import pytest
 from handbook.checks import check_content
 from handbook.layout import changed_in_place, full_layout, updated_index, updated_layout, updated_related
 from handbook.model import Content
-from handbook.pages import Index, related_ids
+from handbook.pages import Across, Index, related_ids, term_ids
 from handbook.render import RenderCache, Renderer
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
 
 CONTENT = check_content(ROOT / "content").content
-STRINGS = {"about_title": "关于", "search_title": "搜索"}
+STRINGS = {"about_title": "关于", "search_title": "搜索", "glossary_title": "用语", "glossary_intro": "同一概念"}
 BUNDLES = ("/pagefind/zh-hans/0/",)
 PAGE_SIZE = 3  # short lists: an edit moves measures across pages
 
@@ -24,25 +24,31 @@ PAGE_SIZE = 3  # short lists: an edit moves measures across pages
 def laid_out(content: Content):
     index = Index(content)
     related = related_ids(index)
-    return full_layout(index, STRINGS, related, BUNDLES, PAGE_SIZE), related
+    return full_layout(index, STRINGS, across(content, related), PAGE_SIZE), related
+
+
+def across(content: Content, related) -> Across:
+    return Across(related, {m.id: term_ids(m, content.terms) for m in content.measures}, BUNDLES)
 
 
 def edited(content: Content, rng: random.Random) -> Content:
-    """One to three measures changed in place: topics, units, category or title."""
+    """One to three measures changed in place: topics, units, category, title or text."""
     topics, units = [t.id for t in content.topics], [u.id for u in content.units]
     sources = {s.id: s for s in content.sources}
     measures = list(content.measures)
     for i in rng.sample(range(len(measures)), rng.randint(1, 3)):
         m = measures[i]
-        field = rng.choice(["topics", "units", "category", "title"])
+        field = rng.choice(["topics", "units", "category", "title", "text"])
         if field == "topics":
             m = replace(m, topics=tuple(rng.sample(topics, rng.randint(1, 3))))
         elif field == "units":
             m = replace(m, units=tuple(rng.sample(units, rng.randint(0, 2))))
         elif field == "category":
             m = replace(m, category=rng.choice([None, *(c.id for c in sources[m.source].categories)]))
-        else:
+        elif field == "title":
             m = replace(m, title=m.title + "（修订）")
+        else:  # the text now writes a term it did not (the glossary and the measure's terms change)
+            m = replace(m, text=m.text + rng.choice(["加强知识产权保护。", "推行线上办理。", "优化营商环境。"]))
         measures[i] = m
     return replace(content, measures=tuple(measures))
 
@@ -58,7 +64,7 @@ def test_edits_laid_out_again_equal_a_full_layout(seed):
         assert changed, "the edit kept the handbook's shape"
         index = updated_index(layout.index, new, changed)
         related, differ = updated_related(related, layout.index, index, changed)
-        again, fresh = updated_layout(layout, index, related, differ, changed, PAGE_SIZE)
+        again, fresh = updated_layout(layout, index, STRINGS, across(new, related), differ, changed, PAGE_SIZE)
 
         full, full_related = laid_out(new)
         assert related == full_related

@@ -14,7 +14,7 @@ from handbook.diagnostics import ContentError
 from handbook.search import pagefind_binary
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
-from tests.sitecheck import html_pages, read_page, target_file, tree
+from tests.sitecheck import html_pages, nested_marks, read_page, target_file, tree
 
 BASES = {"root": "http://127.0.0.1:8000/", "subpath": "https://example.org/handbook/"}
 
@@ -106,6 +106,81 @@ def test_traditional_pages_use_corner_brackets(root_site):
         assert "服務水平」。" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
         assert "「交易所直通車」" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
     assert "“交易所直通车”" in (root_site / "zh-hans/measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+
+
+def page_text(site: Path, path: str) -> str:
+    return "".join(read_page(site / path).text)
+
+
+def test_no_page_nests_quotation_marks_of_the_same_shape(root_site):
+    """「…『…』…」 and “…‘…’…”, never 「…「…」…」; no （…（…）…） either (the 404 page had one)."""
+    pages = html_pages(root_site)
+    assert len(pages) > 300
+    for page in pages:
+        assert not nested_marks("".join(read_page(page).text)), page
+
+
+def test_a_quoted_title_is_nested_in_the_citation(root_site):
+    """Measure 2's title has quotation marks of its own (21 measures do)."""
+    cite = {code: page_text(root_site, f"{code}/measures/gzdd-2022-02/index.html") for code in ("zh-hans", "zh-hk", "zh-tw")}
+    assert "第2项“率先实行工业项目‘一个部门、一枚印章管审批’”，" in cite["zh-hans"]
+    assert "第2項「率先實行工業項目『一個部門、一枚印章管審批』」，" in cite["zh-hk"]
+    assert "第2項「率先實行工業項目『一個部門、一枚印章管審批』」，" in cite["zh-tw"]
+    assert "<h1 data-pagefind-meta=\"title\">率先實行工業項目「一個部門、一枚印章管審批」</h1>" in \
+        (root_site / "zh-tw/measures/gzdd-2022-02/index.html").read_text(encoding="utf-8")  # the title itself keeps 「」
+
+
+def test_each_edition_writes_its_regions_character_forms(root_site):
+    hk, tw = (page_text(root_site, f"{code}/units/tax/index.html") for code in ("zh-hk", "zh-tw"))
+    assert "廣州市稅務局" in hk and "廣州市税務局" not in hk and "廣州市稅務局" in tw
+    hk, tw = (page_text(root_site, f"{code}/measures/nansha-batch6-07/index.html") for code in ("zh-hk", "zh-tw"))
+    assert "稅" in hk and "税" not in hk
+    for code in ("zh-hk", "zh-tw"):
+        source = page_text(root_site, f"{code}/sources/nansha-batch6/index.html")
+        assert "發布機關" in source and "發佈" not in source
+        about = page_text(root_site, f"{code}/about/index.html")
+        assert "「发」對應繁體「發」或「髮」" in about  # the example of a one-to-many character, not converted
+    assert "身分認證" in page_text(root_site, "zh-tw/measures/gzdd-2022-12/index.html")  # 身份认证
+    assert "身份認證" in page_text(root_site, "zh-hk/measures/gzdd-2022-12/index.html")
+
+
+def test_the_taiwan_edition_writes_taiwan_one_way(root_site):
+    for page in html_pages(root_site / "zh-tw"):
+        assert "台灣" not in "".join(read_page(page).text), page
+    assert "繁體中文（臺灣）" in page_text(root_site, "zh-hk/index.html")  # each edition named in its own usage
+
+
+def test_measure_pages_list_the_terms_their_region_says_otherwise(root_site):
+    def terms(code, measure):
+        page = (root_site / code / "measures" / measure / "index.html").read_text(encoding="utf-8")
+        section = re.search(r'<section aria-labelledby="terms" class="terms">(.*?)</section>', page, re.S)
+        return re.findall(r"<tr><td>(.*?)</td><td><a href=\"[^\"]*#([\w-]+)\">(.*?)</a></td></tr>", section.group(1)) if section else []
+
+    tw = terms("zh-tw", "gzdd-2022-16")  # 知识产权证券化
+    assert ("知識產權", "intellectual-property", "智慧財產權") in tw
+    assert all(written != regional for written, _, regional in tw)
+    assert ("在線辦理", "online-handling", "網上辦理") in terms("zh-hk", "gzdd-2022-11")
+    assert not any(row[1] == "intellectual-property" for row in terms("zh-hk", "gzdd-2022-16"))  # 知識產權 in HK too
+    assert terms("zh-hans", "gzdd-2022-16") == []
+    page = (root_site / "zh-tw/measures/gzdd-2022-16/index.html").read_text(encoding="utf-8")
+    official = re.search(r'<section aria-labelledby="text" class="official">(.*?)</section>', page, re.S).group(1)
+    assert "知識產權" in official and "智慧財產權" not in official  # the official text keeps its words
+    assert page.index('class="terms"') > page.index("</article>")  # outside what search indexes as the text
+
+
+def test_every_edition_has_a_glossary_of_every_term(root_site):
+    from handbook.checks import check_content
+
+    terms = check_content(ROOT / "content").content.terms
+    for variant in VARIANTS:
+        page = (root_site / variant.code / "glossary/index.html").read_text(encoding="utf-8")
+        rows = re.findall(r'<tr id="([\w-]+)">', page)
+        assert sorted(rows) == sorted(t.id for t in terms)
+        assert '<tr id="intellectual-property">' in page
+    tw = (root_site / "zh-tw/glossary/index.html").read_text(encoding="utf-8")
+    row = tw[tw.index('<tr id="intellectual-property">'):]
+    row = row[:row.index("</tr>")]
+    assert "知识产权" in row and "知識產權" in row and "智慧財產權" in row and "/zh-tw/measures/gzdd-2022-16/" in row
 
 
 def test_truncated_measure_says_so(root_site):

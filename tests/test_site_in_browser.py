@@ -14,6 +14,7 @@ PAGE_TYPES = {
     "home": "", "source": "sources/nansha-batch6/", "topic": "topics/finance/",
     "category": "categories/rule-of-law-environment/", "unit": "units/human-resources-social-security/",
     "measure": "measures/gzdd-2022-39/", "about": "about/", "search": "search/?q=%E4%BA%BA%E6%89%8D",
+    "measure with terms": "measures/gzdd-2022-16/", "glossary": "glossary/",
 }
 
 
