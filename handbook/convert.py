@@ -96,15 +96,13 @@ class Converter:
             if self.words else None
         self.fixes = {o.simplified: o for o in rules.overrides if o.target(variant.code)}
         self.fix_pattern = phrase_pattern(self.fixes)
-        self.memo: dict[str, str] = {}  # a rebuild converts only the text that changed
+        self.memo: dict[str, tuple] = {}  # text -> convert(text): a rebuild converts only the text that changed
         self.records: dict[int, tuple] = {}  # id(record) -> (record, converted): unchanged records, same objects
 
     def __call__(self, text: str) -> str:
         if not self.variant.traditional or not text:
             return text
-        if text not in self.memo:
-            self.memo[text] = self.convert(text)[0]
-        return self.memo[text]
+        return self.convert(text)[0]
 
     def record(self, record):
         """convert_record, remembered: a record seen before gives the very object it gave then."""
@@ -114,9 +112,14 @@ class Converter:
         return hit[1]
 
     def convert(self, text: str) -> tuple[str, list[Decision]]:
-        """The converted text, and the spans the rules decided (review.py reports them)."""
+        """The converted text, and the spans the rules decided (review.py reports them); remembered."""
         if not self.variant.traditional:
             return text, []
+        if text not in self.memo:
+            self.memo[text] = self._convert(text)
+        return self.memo[text]
+
+    def _convert(self, text: str) -> tuple[str, list[Decision]]:
         written = opencc_engine(self.variant.opencc).convert(text)
         if len(written) != len(text):  # OpenCC 1.4's dictionaries are length-preserving (tests/test_convert.py)
             raise ValueError(f"OpenCC {self.variant.opencc} changed the length of: {text[:40]}")

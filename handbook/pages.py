@@ -115,10 +115,10 @@ class MeasureView:
     related: tuple[MeasureRef, ...]
     terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
 
-    def regional_terms(self, variant_code: str) -> tuple[Term, ...]:
-        """The measure's terms whose word in the edition's region differs from the text's (知識產權 on
-        the Taiwan edition, where readers say 智慧財產權): none on the Simplified edition."""
-        return tuple(t for t in self.terms if t.form(variant_code) and t.form(variant_code) != t.written)
+    def regional_terms(self, variant_code: str) -> tuple[tuple[Term, str], ...]:
+        """(term, the region's word) for the measure's terms whose word in the edition's region differs
+        from the text's (知識產權 on the Taiwan edition, where readers say 智慧財產權); none in Simplified."""
+        return tuple((t, form) for t in self.terms if (form := t.form(variant_code)) and form != t.written)
 
 
 @dataclass(frozen=True)

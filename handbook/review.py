@@ -120,20 +120,25 @@ def text_places(text: str, converter: Converter) -> list[Place]:
 
 class Reviewer:
     """Finds the places of a handbook's texts, remembering each text's: a rebuild looks again only at
-    the texts that changed."""
+    the texts that changed (all of them when the conversion rules did)."""
 
     def __init__(self):
-        self.memo: dict[tuple[str, str, object], list[Place]] = {}
+        self.rules = None
+        self.memo: dict[tuple[str, str], list[Place]] = {}  # (variant code, text) -> its places
 
     def places(self, loaded, converters: dict[str, Converter]) -> list[tuple[Place, object, object]]:
         """(place, record, field) of every place of every converted text, edition by edition."""
-        found, memo = [], {}
+        rules = tuple(c.rules for c in converters.values())
+        if rules != self.rules:
+            self.rules, self.memo = rules, {}
+        found, memo, kept = [], {}, self.memo
         for code, converter in converters.items():
             for record, field, text in loaded.texts():
-                key = (code, text, converter.rules)
-                if key not in memo:
-                    memo[key] = self.memo[key] if key in self.memo else text_places(text, converter)
-                found += [(place, record, field) for place in memo[key]]
+                key = (code, text)
+                places = memo.get(key)
+                if places is None:
+                    places = memo[key] = kept[key] if key in kept else text_places(text, converter)
+                found += [(place, record, field) for place in places]
         self.memo = memo
         return found
 
