@@ -216,7 +216,8 @@ def _review(args) -> int:
     from .convert import Converter
     from .files import write_atomic
     from .render import environment
-    from .review import Reviewer, csv_report, grouped_for_report, signed_from_csv, summaries, with_sign_offs
+    from .review import (Reviewer, csv_report, grouped_for_report, sign_off_entries, signed_from_csv, summaries,
+                         with_sign_offs)
     from .variants import VARIANTS
 
     if args.sign_off and not args.by:
@@ -237,20 +238,14 @@ def _review(args) -> int:
         except (OSError, UnicodeDecodeError, ValueError) as error:
             print(f"review: error: {display_path(args.sign_off)}: {error}", file=sys.stderr)
             return 1
-        current = {(d.first.edition, d.first.digest) for d in found}
-        reviewed = {(d.first.edition, d.first.digest) for d in found if d.reviewed}
-        stale = {code: [e for e in entries if (code, e.split(" ", 1)[0]) not in current] for code, entries in signed.items()}
-        signed = {code: [e for e in entries if (code, e.split(" ", 1)[0]) in current] for code, entries in signed.items()}
-        for code, entries in stale.items():
-            if entries:
-                print(f"review: {code}: {len(entries)} signed row(s) no longer match the content (the text around "
-                      "them changed): not added; review them again in a new report", file=sys.stderr)
+        entries, stale = sign_off_entries(found, signed)
+        for code, count in sorted(stale.items()):
+            print(f"review: {code or '(no edition)'}: {count} signed row(s) name no decision of the content (the "
+                  "text around them changed since the report): not added; review them again", file=sys.stderr)
         path = args.content / REVIEW_FILE
-        text = with_sign_offs(path.read_text(encoding="utf-8"), signed, args.by,
-                              datetime.date.today().isoformat(), reviewed)
-        write_atomic(path, text.encode())
-        added = sum(1 for code, entries in signed.items() for e in entries if (code, e.split(" ", 1)[0]) not in reviewed)
-        print(f"review: {added} decision(s) signed off in {display_path(path)}")
+        write_atomic(path, with_sign_offs(path.read_text(encoding="utf-8"), entries, args.by,
+                                          datetime.date.today().isoformat()).encode())
+        print(f"review: {sum(map(len, entries.values()))} decision(s) signed off in {display_path(path)}")
         loaded = load(args.content)
         found = Reviewer().decisions(loaded, converters, loaded.review)
     summary = sorted(summaries(found).items())

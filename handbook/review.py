@@ -18,7 +18,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -232,35 +232,41 @@ def grouped_for_report(found: list[Decision]) -> dict[str, dict[str, dict[str, l
     return out
 
 
-def signed_from_csv(data: str) -> dict[str, list[str]]:
-    """edition -> review.yaml entries, from a CSV a reviewer filled in (rows whose sign_off says yes)."""
+def signed_from_csv(data: str) -> dict[tuple[str, str], str]:
+    """(edition, digest) -> note ("" if none) of each row a reviewer signed off (sign_off says yes)."""
     rows = csv.DictReader(io.StringIO(data))
     missing = set(CSV_COLUMNS) - set(rows.fieldnames or ())
     if missing:
         raise ValueError(f"not a review CSV (python build.py review writes them): no column {', '.join(sorted(missing))}")
-    out: dict[str, list[str]] = defaultdict(list)
-    for row in rows:
-        if (row["sign_off"] or "").strip().lower() in ("yes", "y", "ok", "✓", "是", "对", "對"):
-            note = (row["note"] or "").strip()
-            entry = f"{row['digest']} {row['character']}→{row['choice']} {row['word']}"
-            out[row["edition"]].append(entry + (f" — {note}" if note else ""))
-    return out
+    return {((row["edition"] or "").strip(), (row["digest"] or "").strip()): " ".join((row["note"] or "").split())
+            for row in rows if (row["sign_off"] or "").strip().lower() in ("yes", "y", "ok", "✓", "是", "对", "對")}
 
 
-def with_sign_offs(review_text: str, signed: dict[str, list[str]], by: str, date: str, known: set) -> str:
-    """content/review.yaml with a sign-off appended per edition for the `signed` entries not yet in it.
+def sign_off_entries(found: list[Decision], signed: dict[tuple[str, str], str]) -> tuple[dict[str, list[str]], Counter]:
+    """The review.yaml lines for the signed rows that name a decision not yet signed off, by edition,
+    and per edition how many rows name no decision of the content (its text changed since the report).
+    The lines are made from the decisions, so nothing but the note comes from the CSV."""
+    by_key = {(d.first.edition, d.first.digest): d for d in found}
+    entries: dict[str, list[str]] = defaultdict(list)
+    stale: Counter = Counter()
+    for (edition, digest), note in signed.items():
+        decision = by_key.get((edition, digest))
+        if decision is None:
+            stale[edition] += 1
+        elif not decision.reviewed:
+            entries[edition].append(decision.entry + (f" — {note}" if note else ""))
+    return entries, stale
 
-    The file is appended to as text, so its comments and earlier sign-offs stay as they were.
-    """
+
+def with_sign_offs(review_text: str, entries: dict[str, list[str]], by: str, date: str) -> str:
+    """content/review.yaml with a sign-off appended per edition (appended as text, so its comments and
+    earlier sign-offs stay as they were)."""
     text = review_text.replace("sign_offs: []", "sign_offs:")
     if not text.endswith("\n"):
         text += "\n"
-    for edition, entries in sorted(signed.items()):
-        fresh = [e for e in entries if (edition, e.split(" ", 1)[0]) not in known]
-        if not fresh:
-            continue
-        text += f"  - edition: {edition}\n    by: {_quoted(by)}\n    date: \"{date}\"\n    reviewed:\n"
-        text += "".join(f"      - {_quoted(entry)}\n" for entry in fresh)
+    for edition, lines in sorted(entries.items()):
+        text += f"  - edition: {edition}\n    by: {_quoted(' '.join(by.split()))}\n    date: \"{date}\"\n    reviewed:\n"
+        text += "".join(f"      - {_quoted(line)}\n" for line in lines)
     return text
 
 

@@ -124,3 +124,29 @@ def test_the_report_groups_by_character_and_choice(project: Path):
     first = (project / "report" / "zh-hk.csv").read_text(encoding="utf-8")
     assert main(["--content", "content", "review", "--out", "report"]) == 0
     assert (project / "report" / "zh-hk.csv").read_text(encoding="utf-8") == first  # deterministic
+
+
+def test_a_sign_off_takes_nothing_from_the_csv_but_the_note(project: Path, capsys):
+    """A hostile or mangled CSV cannot break content/review.yaml: lines come from the decisions."""
+    (project / "content/review.yaml").write_text(
+        "# yaml-language-server: $schema=../handbook/schemas/review.schema.json\nsign_offs: []\n", encoding="utf-8")
+    assert main(["--content", "content", "review", "--out", "report"]) == 0
+    rows = list(csv.DictReader(io.StringIO((project / "report" / "zh-hk.csv").read_text(encoding="utf-8"))))
+    expected = f"{rows[0]['digest']} {rows[0]['character']}→{rows[0]['choice']} {rows[0]['word']} — line one line \"two\""
+    rows[0].update(sign_off="yes", word='"]\nsign_offs: evil', note='line one\nline "two"')
+    rows[1].update(sign_off="yes", digest="0000000000")  # names no decision
+    rows[2].update(sign_off="yes", edition="zh-hans")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows[:3])
+    (project / "filled.csv").write_text(out.getvalue(), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--content", "content", "review", "--out", "report", "--sign-off", "filled.csv",
+                 "--by", 'A "reviewer"\nwith a newline']) == 0
+    captured = capsys.readouterr()
+    assert "1 decision(s) signed off" in captured.out and "name no decision" in captured.err
+    handbook = check_content(project / "content")
+    (signed,) = handbook.review
+    assert signed.by == 'A "reviewer" with a newline'
+    assert signed.reviewed == (expected,)
