@@ -32,6 +32,8 @@ import shutil
 import sys
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/generate.py` puts bench/, not the root, on the path
 
@@ -150,13 +152,10 @@ def terms_text(original: str, measures: list[Measure]) -> str:
     """
     official = "\n".join(f"{m.title}\n{m.text}" for m in measures)
     head, *blocks = original.split("\n  - id: ")
-    kept = [block for block in blocks if _simplified(block) in official]
+    entries = yaml.safe_load(original)["terms"]  # the same entries, in the same order
+    kept = [block for block, entry in zip(blocks, entries)
+            if all(word in official for word in (entry["zh-hans"], *entry.get("text_also", ())))]
     return "\n  - id: ".join([head, *kept]) if len(kept) < len(blocks) else original
-
-
-def _simplified(block: str) -> str:
-    line = next(line for line in block.splitlines() if line.strip().startswith("zh-hans:"))
-    return line.split(":", 1)[1].strip().strip('"')
 
 
 def plan(n: int, content_dir: Path = ROOT / "content") -> dict[str, str]:

@@ -34,11 +34,12 @@ REQUESTS = "requests"
 KINDS = [("/wasm.", "WASM"), ("pagefind.js", "Pagefind JS"), ("pagefind-worker.js", "Pagefind worker JS"),
          ("pagefind-entry.json", "index metadata"), ("pf_meta", "index metadata"),
          ("pf_index", "index chunks"), ("pf_filter", "filter data"), ("pf_fragment", "result fragments"),
-         ("script.json", "query conversion table"), ("search.js", "search page JS")]
+         ("script.json", "query conversion table"), ("terms.json", "search vocabulary (termbase)"),
+         ("search.js", "search page JS")]
 
 
 def kind_of(url: str) -> str | None:
-    if "/pagefind/" not in url and not url.endswith(("search.js", "script.json")):
+    if "/pagefind/" not in url and not url.endswith(("search.js", "script.json", "terms.json")):
         return None
     return next((label for suffix, label in KINDS if suffix in url), "other")
 

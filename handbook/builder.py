@@ -38,6 +38,7 @@ from .render import RenderCache, Renderer, page_count
 from .search import (Shard, index_document, index_shards, pagefind_binary, query_table_files,
                      searchable_texts)
 from .variants import BY_CODE, VARIANTS
+from .vocabulary import WrittenWords, vocabulary_files
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Builder:
         self.files_read: dict = {}  # content files already parsed and checked (content.load)
         self.references = ReferenceMemo()  # measures whose cross-file references were checked
         self.reviewer = Reviewer()  # each text's conversion decisions (review.py)
+        self.written_words = WrittenWords()  # which termbase words each measure writes (vocabulary.py)
         self.renders = RenderCache()
         self.on_disk: dict[str, bytes] | None = None  # digest of every file the last build left in out_dir
         self.indexed: dict[str, tuple[Shard, bytes]] = {}  # measure page -> its index bundle, document digest
@@ -95,8 +97,9 @@ class Builder:
                              f"{len(c.topics)} topics")
         renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders, self.shard_size)
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the conversions
-            extra = {**static_files(self.root / "static"), **self._query_tables(handbook)}
-            stage.summary = "text converted to zh-hk and zh-tw; search conversion tables"
+            extra = {**static_files(self.root / "static"), **self._query_tables(handbook),
+                     **self._vocabulary(handbook, renderer)}
+            stage.summary = "text converted to zh-hk and zh-tw; search conversion tables and vocabulary"
         # what index_pending needs after the build: Pagefind, and the bundles the site has now
         self.binary, self.shards = pagefind_binary(self.root), set(renderer.shards())
         try:
@@ -116,6 +119,17 @@ class Builder:
         if getattr(self, "_tables", (None,))[0] != key:
             self._tables = (key, query_table_files(handbook, self.renders.converter))
         return self._tables[1]
+
+    def _vocabulary(self, handbook, renderer: Renderer) -> dict[str, bytes]:
+        """The search page's vocabulary (vocabulary.py), made again only when what it depends on changed:
+        the termbase, the conversion, the topics and which measures write which term."""
+        terms_of = renderer.term_ids()
+        key = (handbook.content.terms, handbook.conversion, handbook.content.topics, renderer.urls,
+               tuple((m.id, m.topics, m.title, m.text, terms_of[m.id]) for m in handbook.content.measures))
+        if getattr(self, "_words", (None,))[0] != key:
+            self._words = (key, vocabulary_files(handbook, renderer.urls, terms_of, self.renders.converter,
+                                                 self.written_words))
+        return self._words[1]
 
     def _clean(self, handbook, renderer: Renderer, extra: dict[str, bytes]) -> tuple[int, int]:
         """Everything into a fresh folder, indexed, then swapped in."""

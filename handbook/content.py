@@ -250,7 +250,8 @@ def build(kind: str, value: dict):
                      for item in value["sign_offs"])
     if kind == "terms":
         return tuple(Term(item["id"], item["zh-hans"], item["zh-hk"], item["zh-tw"], tuple(item.get("also", ())),
-                          item.get("note", ""), item.get("en", ""), item["zh-hans"]) for item in value["terms"])
+                          item.get("note", ""), item.get("en", ""), item["zh-hans"], tuple(item.get("text_also", ())))
+                     for item in value["terms"])
     if kind == "topics":
         return tuple(Topic(item["id"], item["name"], item["description"],
                            tuple((code, name, text) for code in ("zh-hk", "zh-tw")

@@ -78,6 +78,7 @@ class Term:
     note: str = ""  # editorial, in Simplified (converted like the content)
     en: str = ""
     written: str = ""  # `simplified` as the edition's text writes it: converted with the content
+    text_also: tuple[str, ...] = ()  # other words the measures use for the same concept
 
     def form(self, variant_code: str) -> str:
         """What the edition's readers write for it ("" for the Simplified edition: the text's own words)."""

@@ -206,6 +206,10 @@ def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
             if term.simplified not in official:
                 problems.append(loaded.at(term, ("zh-hans",), f'"{term.simplified}" occurs in no measure',
                                           "write the concept as a measure's title or text writes it, or delete the entry"))
+            for i, word in enumerate(term.text_also):
+                if word not in official:
+                    problems.append(loaded.at(term, ("text_also", i), f'"{word}" occurs in no measure',
+                                              "list only words a measure's title or text writes for this concept"))
     if not forms:
         return problems
     converters = {code: Converter(BY_CODE[code], loaded.conversion) for code in ("zh-hk", "zh-tw")}

@@ -4,7 +4,8 @@ Their numbers belong in bench/RESULTS.md, not in assertions; what is checked
 here is that a refactor of the handbook cannot break them unnoticed: the
 synthetic content is deterministic and passes every check, and bench/run.py
 measures a whole row (clean build, rebuilds, sizes) without an error, and
-bench/serve_latency.py times saves in a real browser.
+bench/serve_latency.py times saves and bench/search_latency.py searches in a
+real browser.
 """
 
 from __future__ import annotations
@@ -46,3 +47,14 @@ def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
     row = measure(57, 2, tmp_path)  # raises if a reloaded page does not show its edit
     assert len(row["reloaded"]) == len(row["searchable"]) == 2
     assert all(seconds > 0 for seconds in row["reloaded"] + row["searchable"])  # seen after the save, not before
+
+
+def test_search_latency_times_every_query_of_every_edition(tmp_path):
+    from bench.search_latency import QUERIES, measure
+    from handbook.builder import build
+
+    site = tmp_path / "site"
+    build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
+    rows = measure(site, 1)
+    assert [(e, q) for e, q, _, _ in rows] == [(e, q) for e, queries in QUERIES.items() for q in queries]
+    assert all(cold and warm and cold > 0 and warm > 0 for _, _, cold, warm in rows)  # every query finds something

@@ -31,7 +31,7 @@ QUERIES = """
 金镶玉 政务雷达 秒批 图书馆之城 跨境通 气候支行 苗圃贷 吐槽大会 一门式 无费区 湾创之星 社会危险性 观察员 税链
 """.split()
 
-RECALL, PRECISION = 0.98, 0.85
+RECALL, PRECISION = 1.0, 1.0  # exact strings: what was typed is what is found, and only that
 HANDBOOK = check_content(ROOT / "content")
 
 

@@ -126,8 +126,8 @@ def test_a_quoted_title_is_nested_in_the_citation(root_site):
     assert "第2项“率先实行工业项目‘一个部门、一枚印章管审批’”，" in cite["zh-hans"]
     assert "第2項「率先實行工業項目『一個部門、一枚印章管審批』」，" in cite["zh-hk"]
     assert "第2項「率先實行工業項目『一個部門、一枚印章管審批』」，" in cite["zh-tw"]
-    assert "<h1 data-pagefind-meta=\"title\">率先實行工業項目「一個部門、一枚印章管審批」</h1>" in \
-        (root_site / "zh-tw/measures/gzdd-2022-02/index.html").read_text(encoding="utf-8")  # the title itself keeps 「」
+    assert re.search(r"<h1[^>]*>率先實行工業項目「一個部門、一枚印章管審批」</h1>",
+                     (root_site / "zh-tw/measures/gzdd-2022-02/index.html").read_text(encoding="utf-8"))  # the title keeps 「」
 
 
 def test_each_edition_writes_its_regions_character_forms(root_site):

@@ -1,0 +1,138 @@
+"""What the search page knows of the termbase: every word a reader may type for a concept.
+
+A Taiwan reader types 智慧財產權, a Hong Kong reader 網上, a mainland reader
+开公司; the measures write 知识产权, 在线 and 商事登记. For each edition this
+module writes `search/terms.json`: every alias of every term (its regional
+forms and `also` words, each in the three scripts, normalised as the page
+normalises a query) pointing at the terms it names, and for each term the
+form the edition's text writes (what the search looks for), the word the
+edition's readers use (what suggestions show) and the topics of the
+measures that write it (what "nothing found" offers).
+
+An alias the measures themselves write (跨境通, 营业执照) is listed as
+`written`: typed, it means what the text means and is matched exactly, so
+precision does not fall where a reader types the text's own words; the
+terms it names are offered as related words instead of searched.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter, defaultdict
+
+from .convert import Converter, opencc_engine
+from .model import Handbook
+from .search import searchable_texts
+from .urls import PageKey, Urls
+from .words import standing
+from .variants import VARIANTS
+
+TOPICS_PER_TERM = 2
+_ONLY_SYMBOLS = re.compile(r"[\W\d_]*")  # an alias of digits and marks only would match any number
+
+
+def normalised(text: str) -> str:
+    """As the search page normalises a query (static/search.js normalise): NFKC (full-width letters and
+    digits become ASCII), lower case, no white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def aliases(term, converters: list[Converter]) -> set[str]:
+    """Every spelling of every word of a term, in every script, as a query would be normalised."""
+    simplified = opencc_engine("t2s")
+    words = {term.simplified, term.hk, term.tw, *term.also}
+    spelled = set()
+    for word in words:
+        base = simplified.convert(word)
+        spelled |= {word, base, *(convert(base) for convert in converters)}
+    return {key for key in map(normalised, spelled) if len(key) > 1 and not _ONLY_SYMBOLS.fullmatch(key)}
+
+
+class WrittenWords:
+    """Which words the index holds (search.searchable_texts: measures' titles, texts and scope, and the
+    names of their documents, categories, units and topics), remembered per text (Simplified, normalised)."""
+
+    def __init__(self):
+        self.candidates: frozenset[str] = frozenset()
+        self.memo: dict[str, frozenset[str]] = {}
+
+    def __call__(self, texts: list[str], candidates: frozenset[str]) -> set[str]:
+        if candidates != self.candidates:
+            self.candidates, self.memo = candidates, {}
+        by_start = defaultdict(list)
+        for word in candidates:
+            by_start[word[:2]].append(word)
+        found, memo = set(), {}
+        for text in map(normalised, texts):
+            if text not in memo:
+                memo[text] = self.memo[text] if text in self.memo else frozenset(_written(text, by_start))
+            found |= memo[text]
+        self.memo = memo
+        return found
+
+
+def _written(text: str, by_start: dict[str, list[str]]) -> set[str]:
+    """The words of `by_start` (keyed by their first two characters) that `text` holds as whole words:
+    中小企 is not one in 中小企业 (words.standing), ai is not one in email."""
+    out = set()
+    for at in range(len(text) - 1):
+        for word in by_start.get(text[at:at + 2], ()):
+            if word in out or not text.startswith(word, at):
+                continue
+            end = at + len(word)
+            if word.isascii():
+                if not (text[at - 1:at].isascii() and text[at - 1:at].isalnum()
+                        or text[end:end + 1].isascii() and text[end:end + 1].isalnum()):
+                    out.add(word)
+            elif standing(text, at, end) == "words":
+                out.add(word)
+    return out
+
+
+def text_forms(term, convert) -> list[str]:
+    """What the edition's text writes for a term: its own form and its `text_also` words (线上, 在线)."""
+    return list(dict.fromkeys(convert(word) for word in (term.simplified, *term.text_also)))
+
+
+def vocabulary(handbook: Handbook, variant, converter, urls: Urls, terms_of: dict[str, tuple[str, ...]],
+               written: set[str] = frozenset()) -> dict:
+    """The search vocabulary of one edition (see the module's docstring); `terms_of`: measure id ->
+    the terms it writes (pages.term_ids); `written`: the Simplified aliases the measures write."""
+    content = handbook.content
+    converters = [converter(v, handbook.conversion) for v in VARIANTS if v.traditional]
+    convert = converter(variant, handbook.conversion)
+    topics = {t.id: i for i, t in enumerate(content.topics)}
+    used: dict[str, Counter] = {t.id: Counter() for t in content.terms}
+    for m in content.measures:
+        for term in terms_of.get(m.id, ()):
+            used[term].update(m.topics)
+    keys: dict[str, list[int]] = {}
+    for i, term in enumerate(content.terms):
+        for key in sorted(aliases(term, converters)):
+            keys.setdefault(key, []).append(i)
+    names = {t.id: convert.record(t).name for t in content.topics}
+    simplified = opencc_engine("t2s")
+    return {
+        "written": sorted(key for key in keys if normalised(simplified.convert(key)) in written),
+        "forms": [text_forms(t, convert) for t in content.terms],
+        "labels": [t.form(variant.code) or t.simplified for t in content.terms],
+        "topics": [[topics[tid] for tid, _ in used[t.id].most_common(TOPICS_PER_TERM)] for t in content.terms],
+        "topicList": [[names[t.id], urls.page(variant.code, PageKey("topic", t.id))] for t in content.topics],
+        "keys": dict(sorted(keys.items())),
+    }
+
+
+def vocabulary_files(handbook: Handbook, urls: Urls, terms_of: dict[str, tuple[str, ...]],
+                     converter=Converter, written_words: WrittenWords | None = None) -> dict[str, bytes]:
+    """search/terms.json of every edition; `written_words` remembers what the measures write (a rebuild)."""
+    content = handbook.content
+    simplified = opencc_engine("t2s")
+    converters = [converter(v, handbook.conversion) for v in VARIANTS if v.traditional]
+    candidates = frozenset(normalised(simplified.convert(key)) for term in content.terms
+                           for key in aliases(term, converters))
+    written = (written_words or WrittenWords())(searchable_texts(content), candidates)
+    return {f"{v.code}/search/terms.json": json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written),
+                                                      ensure_ascii=False, separators=(",", ":")).encode()
+            for v in VARIANTS}
