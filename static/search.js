@@ -141,19 +141,24 @@ async function find(query, filters) {
   const data = await Promise.all(extra.map(load));
   const wanted = compact(query);
   const checked = extra.filter((_, i) => compact(data[i].content).includes(wanted));
-  return { results: exact.results.concat(checked), filters: exact.filters, checked };
+  // Pagefind gives every phrase match the same score; the word search ranks them (title and topic
+  // weigh more, and how often the words stand), so the phrase matches take its order.
+  const rank = new Map(loose.results.map((r, i) => [r.id, i]));
+  const ordered = exact.results.map((r, i) => [rank.get(r.id) ?? loose.results.length + i, r]).sort((a, b) => a[0] - b[0]);
+  return { results: ordered.map(([, r]) => r).concat(checked), filters: exact.filters, checked };
 }
 
-// Every search of the plan; the results of the first (what was typed) come
-// first, then those only the widened words find. Facets count what is shown:
-// the counts of the search that found most, plus each result it did not find.
+// Every search of the plan, merged. The search that finds most leads, in
+// its own order (a title match first, then the topic's measures, then passing
+// mentions); what the others add follows. Facets count what is shown: the
+// counts of the leading search, plus each result it did not find.
 async function searchAll(searches, filters) {
   const found = await Promise.all(searches.map(s => find(s, filters)));
+  const base = found.reduce((a, b) => ((b.results.length - b.checked.length) > (a.results.length - a.checked.length) ? b : a));
   const merged = [], seen = new Set();
-  for (const f of found) {
+  for (const f of [base, ...found]) {
     for (const r of f.results) if (!seen.has(r.id)) { seen.add(r.id); merged.push(r); }
   }
-  const base = found.reduce((a, b) => ((b.results.length - b.checked.length) > (a.results.length - a.checked.length) ? b : a));
   const counted = new Set(base.results.filter(r => !base.checked.includes(r)).map(r => r.id));
   const counts = structuredClone(base.filters || (await pagefind.filters()));
   if (!base.filters) for (const facet of Object.keys(counts)) for (const v of Object.keys(counts[facet])) counts[facet][v] = 0;
