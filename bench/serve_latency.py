@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run import PYTHON, edit_one_measure, prepare  # noqa: E402
-from tests.browser import launch_browser  # noqa: E402
+from tests.browser import launch_browser, wait_until  # noqa: E402
 
 
 def free_port() -> int:
@@ -101,7 +101,7 @@ def measure(size: int, edits: int, workdir: Path, verbose: bool = False) -> dict
                 after = len(server.lines)
                 saved, saved_clock = time.perf_counter(), time.time()
                 target.write_text(text, encoding="utf-8")
-                page.wait_for_function("!window.__before_save && performance.timing.loadEventEnd > 0",
+                wait_until(page, "!window.__before_save && performance.timing.loadEventEnd > 0",
                                        timeout=120_000)
                 shown = page.inner_text("table.metadata")
                 reloaded.append(page.evaluate("performance.timing.loadEventEnd") / 1000 - saved_clock)

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,13 +30,15 @@ from .checks import check_content
 from .review import Reviewer
 from .validate import ReferenceMemo
 from .diagnostics import ContentError, Diagnostic, display_path
-from .files import discard, stage_tree, swap_in, write_atomic
+from .files import (OutputError, OutputLock, UnreadableFile, discard, read_regular, recover, regular_files,
+                    scratch_folder, stage_tree, swap_in, write_atomic)
 from .progress import Progress
 from .render import RenderCache, Renderer, page_count
 from .search import (Shard, index_document, index_shards, pagefind_binary, query_table_files,
                      searchable_texts)
 from .variants import BY_CODE, VARIANTS
 from .vocabulary import WrittenWords, vocabulary_files
+from .workers import fork_pool
 
 
 @dataclass
@@ -51,8 +51,28 @@ class BuildReport:
 
 
 def static_files(static_dir: Path) -> dict[str, bytes]:
-    return {f"static/{p.relative_to(static_dir).as_posix()}": p.read_bytes()
-            for p in sorted(static_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    """What static/ holds, as the site's static/ files: regular files only, never a link's target."""
+    paths, refused = regular_files(static_dir)
+    files, problems = {}, [refusal_diagnostic(r) for r in refused]
+    for path in paths:
+        try:
+            files[f"static/{Path(path).relative_to(static_dir).as_posix()}"] = read_regular(Path(path))
+        except UnreadableFile as error:
+            problems.append(refusal_diagnostic(error.refused))
+    if problems:
+        raise ContentError(problems)
+    return files
+
+
+def check_templates(templates: Path) -> None:
+    """Templates are read by Jinja2, which would follow a link: refuse anything but regular files."""
+    _, refused = regular_files(templates)
+    if refused:
+        raise ContentError([refusal_diagnostic(r) for r in refused])
+
+
+def refusal_diagnostic(refused) -> Diagnostic:
+    return Diagnostic(display_path(refused.path), 0, 0, "", refused.reason, refused.hint)
 
 
 def digest(data: bytes) -> bytes:
@@ -83,9 +103,51 @@ class Builder:
         self.shards: set[Shard] = set()  # the bundles the last build's site has
         self.binary: Path | None = None  # Pagefind
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input
+        self.lock = OutputLock(self.out_dir)  # held from the first build until close() when keep_state
 
     def build(self, defer_index: bool = False) -> BuildReport:
-        """Build; with defer_index, a rebuild leaves re-indexing to index_pending() (serve reloads first)."""
+        """Build; with defer_index, a rebuild leaves re-indexing to index_pending() (serve reloads first).
+
+        Only one build at a time writes an output folder (OutputLock), and the first build of
+        a Builder first repairs what a killed build left (files.recover). A full or read-only
+        disk is an OutputError that names the folder; the previous site stays as it was.
+        """
+        self.claim()
+        try:
+            return self._build(defer_index)
+        except OSError as error:
+            raise OutputError.from_os(error, self.out_dir) from None
+        finally:
+            if not self.keep_state:
+                self.lock.release()
+
+    def claim(self) -> None:
+        """Take the output folder (once): check it is not an input, lock it, repair what a killed build left."""
+        if self.lock.handle is not None:
+            return
+        self._guard_inputs()
+        self.lock.acquire()
+        try:
+            recover(self.out_dir)
+        except OSError as error:
+            self.lock.release()
+            raise OutputError.from_os(error, self.out_dir) from None
+
+    def close(self) -> None:
+        """Let other builds write the output folder again (a kept Builder holds it between builds)."""
+        self.lock.release()
+
+    def _guard_inputs(self) -> None:
+        """The output folder is replaced whole: it must not hold, or be inside, what the build reads."""
+        out = self.out_dir.resolve()
+        for folder in (self.content_dir, self.content_dir.parent / "seeds", self.root / "templates",
+                       self.root / "static"):
+            folder = folder.resolve()
+            if out == folder or folder.is_relative_to(out) or out.is_relative_to(folder):
+                raise OutputError(f"cannot build into {display_path(self.out_dir)}/: it would replace or grow "
+                                  f"{display_path(folder)}/, which the build reads; choose another --out")
+
+    def _build(self, defer_index: bool) -> BuildReport:
         self.defer_index = defer_index
         self.progress.stages = []
         with self.progress.stage("check") as stage:
@@ -95,6 +157,7 @@ class Builder:
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
+        check_templates(self.root / "templates")
         renderer = Renderer(handbook, self.root / "templates", self.base_url, self.renders, self.shard_size)
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the conversions
             extra = {**static_files(self.root / "static"), **self._query_tables(handbook),
@@ -135,7 +198,7 @@ class Builder:
         """Everything into a fresh folder, indexed, then swapped in."""
         self.renders.forget_pages()  # every page is written afresh, whatever an earlier build left
         fresh = stage_tree(self.out_dir, extra)
-        documents = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.search-"))
+        documents = scratch_folder(self.out_dir, "search")
         try:
             with self.progress.stage("render", page_count(handbook)) as stage:
                 rendered, digests, indexed = self._render_all(renderer, fresh, documents, stage)
@@ -147,6 +210,7 @@ class Builder:
                 pages = index_shards(documents, self.shards, self.binary, fresh / "pagefind", self._pagefind_runs(),
                                      after)
                 stage.summary = f"{pages} pages in {len(self.shards)} bundles"
+            refuse_to_replace(self.out_dir, fresh)
             swap_in(fresh, self.out_dir)
         except BaseException:
             discard(fresh)
@@ -184,7 +248,7 @@ class Builder:
         rendered = 0
         try:
             if self.workers > 1:
-                with multiprocessing.get_context("fork").Pool(self.workers) as pool:
+                with fork_pool(self.workers) as pool:
                     for count, part, shards in pool.imap_unordered(_render_part, tasks):
                         rendered += count
                         digests.update(part)
@@ -249,25 +313,44 @@ class Builder:
         if not self.stale:
             return
         stale, self.stale = self.stale, set()
-        with self.progress.stage("index") as stage:
-            scratch = Path(tempfile.mkdtemp(dir=self.out_dir.parent, prefix=f".{self.out_dir.name}.index-"))
-            try:
+        try:
+            with self.progress.stage("index") as stage:
                 kept = stale & self.shards
-                # at low priority when deferred (serve): the browser is reloading the rebuilt pages
-                pages = index_shards(self.documents, kept, self.binary, scratch, self._pagefind_runs(),
-                                     niceness=10 if self.defer_index else 0)
-                for shard in sorted(stale):
-                    if shard in kept:
-                        swap_in(scratch / shard.folder, self.out_dir / "pagefind" / shard.folder)
-                    else:  # its last measure is gone
-                        discard(self.out_dir / "pagefind" / shard.folder)
-                        discard(self.documents / shard.folder)
+                scratch = scratch_folder(self.out_dir, "index")
+                try:
+                    # at low priority when deferred (serve): the browser is reloading the rebuilt pages
+                    pages = index_shards(self.documents, kept, self.binary, scratch, self._pagefind_runs(),
+                                         niceness=10 if self.defer_index else 0)
+                    for shard in sorted(stale):
+                        if shard in kept:
+                            swap_in(scratch / shard.folder, self.out_dir / "pagefind" / shard.folder)
+                        else:  # its last measure is gone
+                            discard(self.out_dir / "pagefind" / shard.folder)
+                            discard(self.documents / shard.folder)
+                finally:
+                    discard(scratch)
                 stage.summary = f"{pages} pages in {len(kept)} bundles indexed again"
-            except BaseException:
-                self.stale |= stale
-                raise
-            finally:
-                discard(scratch)
+        except BaseException as error:
+            self.stale |= stale  # to be indexed by the next rebuild
+            if isinstance(error, OSError):
+                raise OutputError.from_os(error, self.out_dir) from None
+            raise
+
+
+def refuse_to_replace(target: Path, fresh: Path) -> None:
+    """A build replaces its output folder whole: not a folder holding anything a build does not write
+    (`--out ~/Documents` by mistake), which would be lost."""
+    if not os.path.lexists(target):
+        return
+    if not target.is_dir() or target.is_symlink():
+        raise OutputError(f"cannot build into {display_path(target)}: it is not a folder; choose another --out")
+    ours = set(os.listdir(fresh))
+    foreign = sorted(name for name in os.listdir(target)
+                     if name not in ours and not (name.startswith(".") and name.endswith(".tmp")))
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (", …" if len(foreign) > 3 else "")
+        raise OutputError(f"cannot build into {display_path(target)}/: it holds files a build does not write "
+                          f"({shown}), and a build replaces the folder whole; choose another --out, or empty it")
 
 
 # The job of the worker processes, set before they are forked (they inherit it).

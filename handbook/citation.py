@@ -51,5 +51,15 @@ def jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
         "legislationPassedBy": {"@type": "GovernmentOrganization", "name": source.issuer},
         "publisher": {"@type": "GovernmentOrganization", "name": source.issuer},
     }
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("</", "<\\/"))
+    return Markup(script_json(data))
+
+
+# Inside <script>, the HTML parser ends the block at "</script" and changes state at "<!--" before
+# JSON is read: with <, > and & written as escapes, no text can do either (and the JSON is the same).
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+
+
+def script_json(data) -> str:
+    """JSON to put inside a <script> element: no content can end the element or hide the page after it."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_SAFE)

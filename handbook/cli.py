@@ -83,7 +83,15 @@ def main(argv: list[str] | None = None) -> int:
     review.set_defaults(run=_review)
 
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        print(f"{args.command}: interrupted; nothing half-written was left in place", file=sys.stderr)
+        return 130
+    except OSError as error:  # the machine, not the content: a full disk, a permission, a vanished file
+        where = f"{display_path(Path(error.filename))}: " if error.filename else ""
+        print(f"{args.command}: error: {where}{(error.strerror or str(error)).lower()}", file=sys.stderr)
+        return 1
 
 
 def _site_options(command) -> None:
@@ -100,8 +108,11 @@ def _builder(args, keep_state: bool):
     from .progress import Progress
     from .search import PREVIEW_SHARD_SIZE
 
-    if args.base_url and not args.base_url.endswith("/"):
-        print(f"error: --base-url must end in / (got {args.base_url})", file=sys.stderr)
+    from .urls import base_url_problem
+
+    problem = args.base_url and base_url_problem(args.base_url, path_allowed=True)
+    if problem:
+        print(f"error: --base-url {problem} (got {args.base_url!r})", file=sys.stderr)
         return None
     # --verbose reports every file, which needs them all rendered in this process. A kept builder
     # (serve) cuts the search index into bundles, so that an edit re-indexes one.
@@ -111,6 +122,7 @@ def _builder(args, keep_state: bool):
 
 
 def _build(args) -> int:
+    from .files import OutputError
     from .search import SearchIndexError
 
     builder = _builder(args, keep_state=False)
@@ -123,7 +135,7 @@ def _build(args) -> int:
         print(error.report(), file=sys.stderr)
         print("build: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
-    except SearchIndexError as error:
+    except (SearchIndexError, OutputError) as error:
         print(f"build: error: {error}\nbuild: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
     if report.warnings:
@@ -134,6 +146,7 @@ def _build(args) -> int:
 
 def _serve(args) -> int:
     from .devserver import serve_and_watch
+    from .files import OutputError
     from .urls import Urls
 
     builder = _builder(args, keep_state=True)
@@ -142,6 +155,9 @@ def _serve(args) -> int:
     prefix = Urls(args.base_url or _base_url(args.content)).prefix
     try:
         serve_and_watch(builder, ROOT, prefix, args.port)
+    except OutputError as error:  # another build is writing the folder, or it is an input
+        print(f"serve: error: {error}", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"serve: error: cannot serve on 127.0.0.1:{args.port}: {error.strerror}\n"
               f"  hint: another server may be running; try --port {args.port + 1}", file=sys.stderr)
@@ -151,12 +167,16 @@ def _serve(args) -> int:
 
 def _base_url(content_dir: Path) -> str:
     """base_url from site.yaml, before the first build (which may fail) has checked it."""
+    from .files import UnreadableFile, read_regular
+    from .urls import base_url_problem
     from .yamlfile import parse_yaml
 
-    document, _ = parse_yaml((content_dir / "site.yaml").read_bytes(), "site.yaml") \
-        if (content_dir / "site.yaml").is_file() else (None, [])
+    try:
+        document, _ = parse_yaml(read_regular(content_dir / "site.yaml"), "site.yaml")
+    except UnreadableFile:
+        return "/"  # the build says why
     value = document.value.get("base_url") if document and isinstance(document.value, dict) else None
-    return value if isinstance(value, str) and value.endswith("/") else "/"
+    return value if isinstance(value, str) and not base_url_problem(value) else "/"
 
 
 def _new(args) -> int:

@@ -11,24 +11,28 @@ Layout (docs/content.md explains each field):
     content/terms.yaml                       the termbase: each concept in each region's words
     content/review.yaml                      conversion decisions signed off by a reviewer
 
-Each file is parsed safely (yamlfile), checked against its JSON Schema
-(schema), and only then turned into model values. Cross-file rules live in
+Only regular files are read (files.regular_files, files.read_regular): a
+link, a named pipe or a file that cannot be read is a located error, never
+followed, opened or waited on. Each file is parsed safely (yamlfile),
+checked against its JSON Schema (schema), and only then turned into model
+values. Cross-file rules live in
 validate.py; agreement with the seed documents in provenance.py.
 """
 
 from __future__ import annotations
 
 import datetime
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .diagnostics import Diagnostic, display_path
+from .diagnostics import Diagnostic, display_path, refusal
+from .files import Refused, UnreadableFile, read_regular, regular_files
 from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
                     SiteSettings, Source, Term, Topic, Unit)
-from .yamlfile import YamlDocument, parse_yaml
+from .workers import fork_pool
+from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
 MEASURES_DIR = "measures"
@@ -66,8 +70,8 @@ class Loaded:
 
     def incomplete(self, kind: str, name: str = "") -> bool:
         """True when a file of this kind (for sources and measures: of this source id) failed to load."""
-        for path in self.unreadable:
-            found = _kind_of(path.parts)
+        for path in self.unreadable:  # (a folder of measures that is refused counts for its source)
+            found = _kind_of(path.parts) or ("measure" if path.parts[:1] == (MEASURES_DIR,) else None)
             if found == kind and (not name or name in (path.stem, path.parent.name)):
                 return True
         return False
@@ -107,22 +111,23 @@ class Loaded:
         return f"{document.path}:{spot.line}:{spot.col}"
 
 
-def content_files(content_dir: Path) -> tuple[list[tuple[str, str]], list[Path]]:
-    """(kind, path) of every content file, sorted, and the files that fit no kind.
+def content_files(content_dir: Path) -> tuple[list[tuple[str, str]], list[Path], list[Refused]]:
+    """(kind, path) of every content file, sorted; the files that fit no kind; and what is not a file.
 
     The paths are strings: 10,000 Path objects cost a rebuild more than reading its one changed file.
     """
     files, strays = [], []
-    for directory, subdirs, names in os.walk(content_dir):
-        subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
-        relative = Path(directory).relative_to(content_dir).parts
-        for name in sorted(n for n in names if not n.startswith(".")):
-            kind = _kind_of((*relative, name))
-            if kind:
-                files.append((kind, os.path.join(directory, name)))
-            else:
-                strays.append(Path(directory, name))
-    return files, strays
+    if not os.path.isdir(content_dir):
+        return files, strays, []  # every required file is missing, and said so
+    paths, refused = regular_files(content_dir)
+    prefix = len(os.path.join(content_dir, ""))  # the paths begin with it
+    for path in paths:
+        kind = _kind_of(tuple(path[prefix:].split(os.sep)))
+        if kind:
+            files.append((kind, path))
+        else:
+            strays.append(Path(path))
+    return files, strays, refused
 
 
 def _kind_of(parts: tuple[str, ...]) -> str | None:
@@ -147,23 +152,26 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
     content_dir = Path(content_dir)
     sources, measures, units, topics, terms = [], [], [], [], []
     loaded = Loaded(content_dir.resolve().parent, Content((), (), (), ()), [])
-    files, strays = content_files(content_dir)
+    files, strays, refused = content_files(content_dir)
     for stray in strays:
         loaded.diagnostics.append(Diagnostic(
             display_path(stray), 0, 0, "", "not a content file",
             "content files are sources/<id>.yaml, measures/<source-id>/<NN>.yaml, "
             f"{', '.join(SINGLE_FILES)} (note the .yaml ending); move or delete this file"))
-    for required in SINGLE_FILES:
-        if not (content_dir / required).is_file():
+    for item in refused:
+        loaded.diagnostics.append(refusal(item))
+        loaded.unreadable.add(item.path.relative_to(content_dir))
+    found = {kind for kind, _ in files}
+    for required, kind in SINGLE_FILES.items():
+        if kind not in found and Path(required) not in loaded.unreadable:
             loaded.diagnostics.append(Diagnostic(display_path(content_dir / required), 0, 0, "",
                                                  "file is missing", "restore it from version control"))
 
     here = os.getcwd()  # paths are shown relative to it
     stale = []
     for kind, path in files:
-        stat = os.stat(path)
-        signature = (stat.st_size, stat.st_mtime_ns, here)
-        if cache.get(path, (None,))[0] != signature:
+        signature = _signature(path, here)
+        if signature is None or cache.get(path, (None,))[0] != signature:
             stale.append((kind, path, signature))
     # The model value is kept too: an unchanged file gives the same objects, which later
     # stages recognise by identity and do not convert or lay out again.
@@ -210,14 +218,27 @@ def _read_all(content_dir: Path, stale: list, workers: int) -> list[tuple]:
     jobs = [(kind, path, os.path.relpath(path, content_dir)) for kind, path, _ in stale]
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return [_read_one(job) for job in jobs]
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with fork_pool(workers) as pool:
         return pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+
+
+def _signature(path: str, here: str) -> tuple | None:
+    """What tells a changed file from the one read last time (None: it has gone since it was listed)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns, here
 
 
 def _read_one(job: tuple[str, str, str]) -> tuple:
     kind, path, relative = job
     shown = display_path(Path(path))
-    document, problems = read_file(kind, Path(path).read_bytes(), shown, relative)
+    try:
+        data = read_regular(Path(path), MAX_BYTES)  # one byte more than allowed tells a file that is too long
+    except UnreadableFile as error:
+        return (None, [refusal(error.refused)]), None, shown
+    document, problems = read_file(kind, data, shown, relative)
     return (document, problems), None if problems else build(kind, document.value), shown
 
 

@@ -17,19 +17,20 @@ import json
 import sys
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 from watchfiles import DefaultFilter, watch
 
 from .builder import Builder
 from .diagnostics import ContentError, warnings_report
+from .files import OutputError
 from .search import SearchIndexError
-from .serve import _Handler, make_server
+from .serve import CONTENT_TYPES, _Handler, make_server
 
 EVENTS = "/__handbook/events"
 SCRIPT = "/__handbook/live.js"
 SETTLE_MS = 15  # an editor's save can be several writes: build once they stop
+RETRY_MS = 500  # how soon a tab reopens an event stream that ended
 
 LIVE_JS = r"""
 (function () {
@@ -75,38 +76,60 @@ class BuildState:
 
 
 class _LiveHandler(_Handler):
+    """The site, with the live-reload script in its pages, and the event stream the script listens to."""
+
     state: BuildState
+    streams: threading.BoundedSemaphore  # open streams: live_handler() makes one per server
+    # A stream holds a connection for as long as its tab is open: at most half
+    # of the server's max_connections, so that pages still load beside them.
+    max_streams = 16
+    keepalive = 15  # seconds between writes to a quiet stream: a closed tab is noticed at the next
+    # Seconds a stream lasts. Then it ends and the tab's EventSource opens a
+    # new one (after RETRY_MS) that starts with the state as it is then, so no
+    # build is missed; a tab that stopped reading never does, and its thread
+    # is freed (its buffers would take hours to fill with keep-alives).
+    lifetime = 300
 
     def do_GET(self):
-        path = urllib.parse.urlsplit(self.path).path
-        if path == EVENTS:
+        if self.url_path == EVENTS:
             return self._events()
-        if path == SCRIPT:
-            return self._send(LIVE_JS.encode(), "text/javascript; charset=utf-8")
-        target = Path(self.translate_path(self.path))
-        if not self._outside and target.is_dir() and path.endswith("/"):
-            target = target / "index.html"
-        if not self._outside and target.suffix == ".html" and target.is_file():
-            body = target.read_bytes().replace(b"</body>", f'<script src="{SCRIPT}"></script>\n</body>'.encode(), 1)
-            return self._send(body, "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(200)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+    def send_head(self):
+        if self.url_path == SCRIPT:
+            return self._body(LIVE_JS.encode(), CONTENT_TYPES[".js"])
+        return super().send_head()
+
+    def _open(self, target: Path):
+        if target.suffix != ".html":
+            return super()._open(target)
+        body = target.read_bytes().replace(b"</body>", f'<script src="{SCRIPT}"></script>\n</body>'.encode(), 1)
+        return self._body(body, CONTENT_TYPES[".html"])
 
     def _events(self) -> None:
+        if not self.streams.acquire(blocking=False):
+            return self.send_error(503, explain="too many live-reload streams are open")
+        try:
+            self._stream()
+        finally:
+            self.streams.release()
+
+    def _stream(self) -> None:
+        """Every build's outcome, as it comes, for `lifetime` seconds or until the tab goes.
+
+        A healthy tab is only ever written to, so `timeout` never cuts it
+        off; a write that it does not take within `timeout` seconds (its
+        buffers are full) drops it.
+        """
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.end_headers()
-        seen = -1
+        seen, ends = -1, time.monotonic() + self.lifetime
         try:
-            while True:
+            self.wfile.write(f"retry: {RETRY_MS}\n\n".encode())
+            while time.monotonic() < ends:
                 with self.state.changed:
-                    self.state.changed.wait_for(lambda: self.state.version != seen, timeout=15)
+                    self.state.changed.wait_for(lambda: self.state.version != seen, timeout=self.keepalive)
                     snapshot = self.state.snapshot()
                 if snapshot["version"] == seen:
                     self.wfile.write(b": keep-alive\n\n")  # notices a closed tab
@@ -114,8 +137,15 @@ class _LiveHandler(_Handler):
                     seen = snapshot["version"]
                     self.wfile.write(f"data: {json.dumps(snapshot)}\n\n".encode())
                 self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
+        except OSError:  # the tab is gone (reset, broken pipe) or stopped reading (the write timed out)
             pass
+        self.close_connection = True
+
+
+def live_handler(state: BuildState) -> type[_LiveHandler]:
+    """The handler class for one server: its build state, and its own count of open streams."""
+    return type("LiveHandler", (_LiveHandler,),
+                {"state": state, "streams": threading.BoundedSemaphore(_LiveHandler.max_streams)})
 
 
 class Watched(DefaultFilter):
@@ -135,7 +165,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
         print("serve: the last good site is still served", file=out, flush=True)
         state.publish(False, error.report())
         return False
-    except SearchIndexError as error:
+    except (SearchIndexError, OutputError) as error:  # (a full disk, say: the last good site stays)
         print(f"serve: error: {error}", file=out, flush=True)
         state.publish(False, str(error))
         return False
@@ -145,7 +175,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
     state.publish(True)
     try:  # the pages are up; search catches up a moment later
         builder.index_pending()
-    except SearchIndexError as error:
+    except (SearchIndexError, OutputError) as error:
         print(f"serve: error: {error}", file=out, flush=True)
     return True
 
@@ -153,6 +183,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
 def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sys.stdout,
                     stop: threading.Event | None = None) -> None:
     """Build, serve on 127.0.0.1 and rebuild on changes until interrupted (or `stop` is set)."""
+    builder.claim()  # another build writing the folder stops serve here, before anything is served
     state = BuildState()
     watched = [builder.content_dir, root / "templates", root / "static"]
     stop = stop or threading.Event()
@@ -161,8 +192,7 @@ def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sy
     next(changes)  # the watcher runs (this returns within 200 ms): no save during the first build is missed
     if not rebuild(builder, state, out) and not builder.out_dir.is_dir():
         builder.out_dir.mkdir(parents=True)  # nothing good to serve yet: the overlay says why
-    handler = type("LiveHandler", (_LiveHandler,), {"state": state})
-    server = make_server(builder.out_dir, prefix, port, quiet=True, handler=handler)
+    server = make_server(builder.out_dir, prefix, port, quiet=True, handler=live_handler(state))
     thread = threading.Thread(target=server.serve_forever, args=(0.1,), daemon=True)
     thread.start()
     print(f"serving at http://127.0.0.1:{server.server_address[1]}{prefix}; watching content/, templates/, "
@@ -176,3 +206,4 @@ def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sy
     finally:
         server.shutdown()
         server.server_close()
+        builder.close()

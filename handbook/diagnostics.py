@@ -13,8 +13,18 @@ fix that is skipped somewhere) is shown and the build goes on.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# Characters no content may hold and no report prints as they are: C0 and C1 controls (tab, CR, ESC,
+# DEL, NEL…), line and paragraph separators, the bidirectional marks, embeddings, overrides and
+# isolates (they reorder what a reader sees), zero-width space, the byte order mark, lone
+# surrogates, and U+FFFE and U+FFFF (not allowed in XML).
+UNSAFE_CHARACTERS = ("\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                     "\ud800-\udfff\ufeff\ufffe\uffff")
+UNSAFE = re.compile(f"[{UNSAFE_CHARACTERS}]")
+_SHORT_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
 
 
 @dataclass(frozen=True, order=True)
@@ -32,10 +42,23 @@ class Diagnostic:
         return self.severity == "error"
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}:{self.col}" if self.line else self.path
-        what = f"{self.field}: {self.message}" if self.field else self.message
+        """The diagnostic as printed; what it quotes from a file is escaped, so no file can write
+        escape sequences (colours, a cleared screen, a forged line) into a terminal or a CI log."""
+        path, field, message, hint = map(escaped, (self.path, self.field, self.message, self.hint))
+        where = f"{path}:{self.line}:{self.col}" if self.line else path
+        what = f"{field}: {message}" if field else message
         text = f"{where}: {self.severity}: {what}"
-        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+        return text + (f"\n  hint: {hint}" if hint else "")
+
+
+def escaped(text: str) -> str:
+    """Text with every UNSAFE character written as an escape (\\n, \\x1b, \\u202e): safe to print."""
+    return UNSAFE.sub(lambda found: escape(found[0]), text)
+
+
+def escape(char: str) -> str:
+    code = ord(char)
+    return _SHORT_ESCAPES.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def counted(diagnostics) -> str:
@@ -64,6 +87,11 @@ class ContentError(Exception):
 
     def report(self) -> str:
         return "\n".join([d.format() for d in self.diagnostics] + [counted(self.diagnostics)])
+
+
+def refusal(refused) -> Diagnostic:
+    """A path the build will not read (a files.Refused: a link, a pipe, a file it may not read)."""
+    return Diagnostic(display_path(refused.path), 0, 0, "", refused.reason, refused.hint)
 
 
 def display_path(path: Path) -> str:

@@ -1,15 +1,127 @@
-"""The one place that writes files, so every write is atomic.
+"""The one place that reads the repository's files and writes the build's.
 
-A reader (a maintainer's editor, a web server) never sees a half-written
-file: each file is written beside its target and renamed over it.
+Reading: only regular files inside the repository are read. A symbolic link
+could make the build publish, or quote in an error, any file the machine
+can read (a merged pull request could add one), and a named pipe would
+block the build forever; both are refused, never followed or opened.
+
+Writing: every write is atomic. A reader (a maintainer's editor, a web
+server) never sees a half-written file: each file is written beside its
+target and renamed over it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import fcntl
 import os
 import shutil
+import stat
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+
+from .diagnostics import display_path
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A path the build will not read: what it is, and what to do about it."""
+
+    path: Path
+    reason: str  # e.g. "is a symbolic link"
+    hint: str
+
+
+class UnreadableFile(Exception):
+    def __init__(self, refused: Refused):
+        super().__init__(f"{refused.path}: {refused.reason}")
+        self.refused = refused
+
+
+_NOT_A_FILE = {stat.S_IFLNK: "a symbolic link", stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
+               stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
+_LINK_HINT = ("the build reads only files inside the repository and never follows a link (it could publish any "
+              "file of the machine): replace the link with the file itself")
+_ODD_HINT = "only regular files belong here: delete it or move it out of the repository"
+
+
+def _refusal(path: Path, mode: int) -> Refused:
+    kind = _NOT_A_FILE.get(stat.S_IFMT(mode), "not a regular file")
+    return Refused(Path(path), f"is {kind}, not a file",
+                   _LINK_HINT if stat.S_ISLNK(mode) else _ODD_HINT)
+
+
+def _unreadable(path: Path, error: OSError) -> Refused:
+    if error.errno == errno.ELOOP:  # O_NOFOLLOW met a link
+        return Refused(Path(path), "is a symbolic link, not a file", _LINK_HINT)
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return Refused(Path(path), "cannot be read: permission denied",
+                       "give the build's user read access (chmod a+r), or check who owns the file")
+    if error.errno == errno.ENOENT:
+        return Refused(Path(path), "has disappeared while it was read", "run the command again")
+    return Refused(Path(path), f"cannot be read: {os.strerror(error.errno or 0).lower()}",
+                   "check the file and the disk it is on")
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (at most `limit` + 1 of them), never through a link or from a pipe.
+
+    Opened without following a final link and without blocking, then checked on the open file, so
+    nothing can swap the file for a link or a pipe between the check and the read. Raises
+    UnreadableFile, saying why in a maintainer's words.
+    """
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise UnreadableFile(_unreadable(path, error)) from None
+    try:
+        mode = os.fstat(handle).st_mode
+        if not stat.S_ISREG(mode):
+            raise UnreadableFile(_refusal(path, mode))
+        with os.fdopen(handle, "rb", closefd=False) as file:
+            return file.read() if limit is None else file.read(limit + 1)
+    except OSError as error:
+        raise UnreadableFile(_unreadable(path, error)) from None
+    finally:
+        os.close(handle)
+
+
+def regular_files(folder: Path, skip_hidden: bool = True) -> tuple[list[str], list[Refused]]:
+    """Every regular file below `folder` (sorted paths, as strings), and what else is there.
+
+    Links (to files or folders, dangling or not), pipes, sockets and devices are listed as
+    refused, never followed; so is a folder that cannot be read. Names starting with "." are
+    skipped when `skip_hidden` (editors' swap files, .git).
+    """
+    files: list[str] = []
+    refused: list[Refused] = []
+
+    def walk(directory: str) -> None:
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as error:
+            refused.append(_unreadable(Path(directory), error))
+            return
+        for entry in entries:
+            if skip_hidden and entry.name.startswith("."):
+                continue
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError as error:
+                refused.append(_unreadable(Path(entry.path), error))
+                continue
+            if stat.S_ISDIR(mode):
+                walk(entry.path)
+            elif stat.S_ISREG(mode):
+                files.append(entry.path)
+            else:
+                refused.append(_refusal(Path(entry.path), mode))
+
+    walk(os.fspath(folder))
+    return files, refused
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -25,35 +137,184 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (relative path -> bytes) into a folder no reader sees yet (a staged site)."""
+    for relative, data in files.items():
+        path = Path(folder, relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def scratch_folder(target: Path, kind: str) -> Path:
+    """A new, empty folder beside `target` for a build's work (`.site.new-…`, `.site.search-…`).
+
+    All of them are named `.<target>.<kind>-<random>`, so a build that starts
+    after one was killed finds and removes what the killed one left (leftovers()).
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{kind}-"))
+
+
 def stage_tree(target: Path, files: dict[str, bytes]) -> Path:
     """Write `files` into a new temporary folder beside `target`; returns it.
 
     With swap_in, this replaces a whole site: a build that fails half-way
     leaves the previous site untouched, and a server never sees a half-written one.
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+    fresh = scratch_folder(target, "new")
     try:
-        for relative, data in files.items():
-            path = fresh / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+        write_tree(fresh, files)
         os.chmod(fresh, 0o755)
     except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
+        discard(fresh)
         raise
     return fresh
 
 
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:  # a C library older than glibc 2.28
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):  # a file system without it
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 def swap_in(fresh: Path, target: Path) -> None:
-    """Put a staged folder in the place of `target` (two renames), and drop the old one."""
-    old = target.parent / f".{target.name}.old-{os.getpid()}"
-    if target.exists():
+    """Put a staged folder in the place of `target`, and drop the old one.
+
+    The swap is one atomic step, so a server, or a build killed at any
+    moment, finds the old folder or the new one, never none. Where the file
+    system cannot swap, it is two renames; a build killed between them leaves
+    the old folder as `.<target>.old-<pid>`, and the next build puts it back
+    before anything else (recover()).
+    """
+    if not os.path.lexists(target):
+        os.replace(fresh, target)
+    elif _exchange(fresh, target):
+        discard(fresh)  # it now holds the old folder
+    else:
+        old = target.parent / f".{target.name}.old-{os.getpid()}"
         os.replace(target, old)
-    os.replace(fresh, target)
-    shutil.rmtree(old, ignore_errors=True)
+        os.replace(fresh, target)
+        discard(old)
 
 
-def discard(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)
+def leftovers(target: Path) -> list[Path]:
+    """What builds of `target` leave beside it while they run: staged sites, index documents, old sites."""
+    target = Path(target)
+    if not target.parent.is_dir():
+        return []
+    return sorted(p for p in target.parent.glob(f".{target.name}.*") if p.name != lock_path(target).name)
+
+
+def recover(target: Path) -> None:
+    """After a build was killed: put back an old site that a two-rename swap had moved away, and
+    remove every other leftover. Call with the lock held (no other build is using them)."""
+    target = Path(target)
+    found = leftovers(target)
+    if not os.path.lexists(target):
+        for old in found:
+            if old.name.startswith(f".{target.name}.old-") and old.is_dir():
+                os.replace(old, target)
+                found.remove(old)
+                break
+    for path in found:
+        discard(path)
+
+
+def discard(path: Path) -> None:
+    """Remove a folder (or file) and everything in it, if it is there."""
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+
+
+def lock_path(target: Path) -> Path:
+    return Path(target).parent / f".{Path(target).name}.lock"
+
+
+class OutputError(Exception):
+    """The output cannot be written (a full or read-only disk, another build at work): said in one line."""
+
+    @classmethod
+    def from_os(cls, error: OSError, target: Path) -> OutputError:
+        """Name the folder and the cause: writing the site, or reading a file the build needs."""
+        reason = os.strerror(error.errno).lower() if error.errno else str(error)
+        name = str(error.filename or "")
+        site = os.path.abspath(target)
+        writing = not name or name == site or name.startswith((site + os.sep, os.path.join(
+            os.path.dirname(site), f".{os.path.basename(site)}.")))
+        if writing:
+            return cls(f"cannot write {display_path(Path(target))}/: {reason}")
+        return cls(f"cannot read {display_path(Path(name))}: {reason}")
+
+
+_HELD: dict[int, Path] = {}  # lock file descriptors this process holds
+
+
+def _release_in_child() -> None:
+    """A forked worker must not hold its parent's lock: if the parent is killed, the lock goes with it."""
+    for handle in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(handle)
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_release_in_child)
+
+
+class OutputLock:
+    """One build at a time writes an output folder.
+
+    An flock on `.<folder>.lock` beside it: the kernel releases it when the
+    process ends, however it ends, so a killed build never leaves a stale lock.
+    """
+
+    def __init__(self, target: Path):
+        self.target = Path(target)
+        self.handle: int | None = None
+
+    def acquire(self) -> None:
+        path = lock_path(self.target)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            raise OutputError.from_os(error, self.target) from None
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(handle, 32, 0).decode("ascii", "replace").strip()
+            os.close(handle)
+            raise OutputError(f"another build is writing {display_path(self.target)}/ (process {holder or '?'}): "
+                              "wait for it to finish, or build into another folder with --out") from None
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        self.handle = handle
+        _HELD[handle] = path
+
+    def release(self) -> None:
+        if self.handle is not None:
+            _HELD.pop(self.handle, None)
+            os.close(self.handle)  # closing the last descriptor releases the flock
+            self.handle = None
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()

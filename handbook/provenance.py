@@ -8,11 +8,12 @@ edit is found at once. Editorial fields (topics, summaries) are not checked.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 from .content import Loaded
 from .diagnostics import Diagnostic
-from .seeds import SeedError, load_seed
+from .seeds import SeedError, UnreadableSeed, load_seed
 
 CONTEXT = 12  # characters shown on each side of a difference
 
@@ -24,12 +25,15 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
         by_source[measure.source].append(measure)
     for source in loaded.content.sources:
         seed_path = loaded.root / source.seed.file
-        if not seed_path.is_file():
+        if not os.path.lexists(seed_path):  # (a link is there, though it is not read)
             problems.append(loaded.at(source, ("seed", "file"), f"{source.seed.file} does not exist",
                                       "seed documents are kept in seeds/; restore the file from version control"))
             continue
         try:
             seed = _seed(seed_path, source.seed.format)
+        except UnreadableSeed as error:
+            problems.append(loaded.at(source, ("seed", "file"), f"{source.seed.file} {error.message}", error.hint))
+            continue
         except (SeedError, UnicodeDecodeError) as error:
             problems.append(loaded.at(source, ("seed", "format"), f"{source.seed.file} cannot be read as "
                                       f"{source.seed.format}: {error}",
@@ -67,9 +71,12 @@ _seeds: dict = {}
 
 
 def _seed(path, layout: str):
-    """A parsed seed, read again only when the file changes."""
-    stat = path.stat()
-    key = (path, layout, stat.st_size, stat.st_mtime_ns)
+    """A parsed seed, read again only when the file changes (or is replaced by a link or a pipe)."""
+    try:
+        stat = os.lstat(path)
+    except OSError:
+        return load_seed(path, layout)  # gone since it was looked at: load_seed says why it cannot be read
+    key = (path, layout, stat.st_mode, stat.st_size, stat.st_mtime_ns)
     if key not in _seeds:
         _seeds[key] = load_seed(path, layout)
     return _seeds[key]

@@ -12,12 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
+from . import schema
 from .citation import citation, jsonld
 from .convert import Converter, convert_content, convert_record
+from .diagnostics import ContentError, display_path, refusal
+from .files import UnreadableFile, read_regular
 from .model import Handbook
 from .layout import (Layout, changed_in_place, full_layout, same_pages, updated_index, updated_layout,
                      updated_related)
@@ -25,8 +28,18 @@ from .pages import Across, Index, MeasureRef, MeasureView, Page, related_ids, te
 from .search import Shard, shard_modulus, shard_number
 from .urls import PageKey, Urls, file_path, page_path
 from .variants import BY_CODE, SIMPLIFIED, VARIANTS, Variant
+from .yamlfile import MAX_BYTES, parse_yaml
+
+
+
+def _image_as_text(renderer, tokens, index, options, env) -> str:
+    """An image written in content shows as its alt text: the site loads no image from anywhere
+    (its Content-Security-Policy allows none), and raw HTML stays text ("html": False)."""
+    return escapeHtml(renderer.renderInlineAsText(tokens[index].children or [], options, env))
+
 
 _markdown = MarkdownIt("commonmark", {"html": False})
+_markdown.add_render_rule("image", _image_as_text)
 FEED = PageKey("feed")
 SITEMAP = ("", PageKey("sitemap"))  # its key in RenderCache.pages
 
@@ -52,7 +65,17 @@ def environment(templates: Path) -> jinja2.Environment:
 
 
 def load_strings(templates: Path) -> dict:
-    return yaml.safe_load((templates / "strings.yaml").read_text(encoding="utf-8"))
+    """templates/strings.yaml, read and checked like a content file: a broken one is ContentError, located."""
+    path = templates / "strings.yaml"
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except UnreadableFile as error:
+        raise ContentError([refusal(error.refused)]) from None
+    document, problems = parse_yaml(data, display_path(path))
+    problems = problems or schema.validate(document, "strings")
+    if problems:
+        raise ContentError(problems)
+    return document.value
 
 
 def variant_strings(strings: dict, variant: Variant, convert: Converter) -> dict[str, str]:

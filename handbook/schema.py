@@ -4,20 +4,26 @@ The same schemas drive editors (the `# yaml-language-server: $schema=…` line
 at the top of each file), so completion in the editor and errors from
 `build.py check` never disagree. This module turns jsonschema's errors into
 diagnostics that say which field, where, and how to fix it.
+
+Editors read a schema's patterns as JavaScript (ECMA-262) regular
+expressions, and so does the check: `$` is the very end of the text (in
+Python's `re` it also matches before a final line break, which would let
+`id: |` through), and `\\d`, `\\w` are ASCII (not fullwidth digits).
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 from functools import cache
 from pathlib import Path
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
 from .diagnostics import Diagnostic
-from .yamlfile import YamlDocument
+from .yamlfile import YamlDocument, field_name  # field_name is used through this module too
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 KINDS = ("measure", "source", "units", "topics", "site", "conversion", "terms", "review")
@@ -35,17 +41,41 @@ def schema(kind: str) -> dict:
     return json.loads(schema_path(kind).read_text(encoding="utf-8"))
 
 
+# An escape, a character class (its escapes inside), or `$`: the parts of a pattern read differently.
+_PATTERN_PART = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|\$", re.S)
+_ECMA_ESCAPES = {r"\d": "[0-9]", r"\D": "[^0-9]", r"\w": "[A-Za-z0-9_]", r"\W": "[^A-Za-z0-9_]"}
+_ECMA_IN_CLASS = {r"\d": "0-9", r"\w": "A-Za-z0-9_"}
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A schema pattern in Python's syntax, meaning what it means to editors (ECMA-262)."""
+    def python(part: re.Match) -> str:
+        text = part[0]
+        if text == "$":
+            return r"\Z"
+        if text.startswith("["):
+            return re.sub(r"\\.", lambda escape: _ECMA_IN_CLASS.get(escape[0], escape[0]), text)
+        return _ECMA_ESCAPES.get(text, text)
+    return _PATTERN_PART.sub(python, pattern)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(ecma_pattern(pattern))
+
+
+def _pattern(validator, pattern: str, instance, _schema):
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12, with every `pattern` of every schema read as editors read it
+Validator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
 @cache
 def _validator(kind: str) -> Draft202012Validator:
-    return Draft202012Validator(schema(kind), format_checker=FormatChecker())
-
-
-def field_name(path) -> str:
-    """("units", 1) -> "units[1]"; ("seed", "file") -> "seed.file"."""
-    name = ""
-    for part in path:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name
+    return Validator(schema(kind), format_checker=FormatChecker())
 
 
 def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
@@ -90,8 +120,8 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
                            _describe_field(error.schema["properties"].get(name, {})))
                 for name in missing]
     if kind == "type":
-        return [at(f"expected {_TYPE_NAMES.get(value, value)}, got {_describe(instance)}",
-                   _describe_field(error.schema))]
+        wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in ([value] if isinstance(value, str) else value))
+        return [at(f"expected {wanted}, got {_describe(instance)}", _describe_field(error.schema))]
     if kind == "pattern":
         example = error.schema.get("examples", [""])[0]
         if "a-z0-9" in value:

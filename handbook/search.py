@@ -14,17 +14,24 @@ the content.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import fnmatch
 import hashlib
 import json
 import os
 import re
 import subprocess
+import tempfile
+import threading
 from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .convert import Converter
+from .files import write_tree
 from .model import Content, Handbook
 from .variants import SIMPLIFIED, VARIANTS
 
@@ -175,22 +182,125 @@ def index_document(html: bytes, lang: str) -> bytes:
             .encode() + article + b"</body></html>\n")
 
 
-def index_site(documents: Path, binary: Path, output: Path, niceness: int = 0) -> int:
-    """Run Pagefind over a folder of index documents (same paths as the pages), writing `output`.
+def index_site(documents: Path, binary: Path, niceness: int = 0) -> tuple[int, dict[str, bytes]]:
+    """Pagefind's index of a folder of index documents (same paths as the pages): (pages, files).
 
-    Returns how many pages it indexed. With `niceness`, Pagefind yields the
+    Pagefind's command line indexes pages in the order the file system lists
+    them, which differs between file systems and between builds on tmpfs, and
+    so do the index files it writes. Its service mode (`pagefind --service`,
+    what its Node and Python APIs drive) indexes pages in the order they are
+    sent: they are sent sorted by path, and the build is byte-identical
+    wherever it runs. The files come back in memory and are written by
+    files.py, like every other file of the site, so a full disk is the build's
+    error, not Pagefind's panic. With `niceness`, Pagefind yields the
     processor to other work (a browser reloading the page just rebuilt).
     """
-    command = [str(binary), "--site", str(documents), "--output-path", str(output)]
-    try:
-        result = subprocess.run(["nice", "-n", str(niceness), *command] if niceness else command,
-                                capture_output=True, text=True, timeout=1800)
-    except OSError as error:
-        raise SearchIndexError(f"cannot run {binary}: {error}") from None
-    if result.returncode != 0:
-        raise SearchIndexError(f"pagefind failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    indexed = re.search(r"Indexed (\d+) pages?", result.stdout)
-    return int(indexed[1]) if indexed else 0
+    pages = sorted(p.relative_to(documents).as_posix() for p in documents.rglob("*.html"))
+    with _PagefindService(binary, niceness) as service:
+        index = service.ask({"type": "NewIndex", "config": None})["index_id"]
+
+        def requests():
+            for page in pages:
+                url = "/" + page.removesuffix("index.html")
+                yield {"type": "AddFile", "index_id": index, "file_path": None, "url": url,
+                       "file_contents": (documents / page).read_text(encoding="utf-8")}
+            yield {"type": "GetFiles", "index_id": index}
+
+        answers = service.exchange(requests(), len(pages) + 1)
+    return len(pages), {f["path"]: base64.b64decode(f["content"]) for f in answers[-1]["files"]}
+
+
+class _PagefindService:
+    """A synchronous client of `pagefind --service`: base64 JSON messages, each ended by a comma.
+
+    Requests are written by a thread while the answers are read, so that
+    neither side's pipe fills up and stops the other. Pagefind answers them
+    one at a time, in the order sent.
+    """
+
+    def __init__(self, binary: Path, niceness: int):
+        command = [str(binary), "--service"]
+        self.errors = tempfile.TemporaryFile()  # Pagefind's stderr: read only if it fails
+        try:
+            self.process = subprocess.Popen(["nice", "-n", str(niceness), *command] if niceness else command,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
+        except OSError as error:
+            self.errors.close()
+            raise SearchIndexError(f"cannot run {binary}: {error.strerror}") from None
+        self.sent = 0
+        self.pending = b""
+
+    def __enter__(self) -> _PagefindService:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.errors.close()
+
+    def ask(self, payload: dict) -> dict:
+        return self.exchange([payload], 1)[0]
+
+    def exchange(self, payloads: Iterable[dict], count: int) -> list[dict]:
+        """Send `count` requests and return their answers in order; an error answer raises SearchIndexError."""
+        first, failed = self.sent + 1, []
+
+        def send() -> None:
+            try:
+                for payload in payloads:
+                    self.sent += 1
+                    message = json.dumps({"message_id": self.sent, "payload": payload}, ensure_ascii=False)
+                    self.process.stdin.write(base64.b64encode(message.encode()) + b",")
+                self.process.stdin.flush()
+            except OSError:  # Pagefind has stopped: its stderr says why
+                pass
+            except BaseException as error:  # a document could not be read
+                failed.append(error)
+                self.process.kill()
+
+        writer = threading.Thread(target=send, name="pagefind-requests", daemon=True)
+        writer.start()
+        answers = []
+        while len(answers) < count:
+            answer = self._receive()
+            if answer is None:
+                writer.join()
+                if failed:
+                    raise failed[0]
+                raise SearchIndexError(f"pagefind stopped: {self._stderr()}")
+            payload = answer.get("payload", {})
+            if payload.get("type") == "Error":
+                raise SearchIndexError(f"pagefind failed: {payload.get('message')}")
+            if answer.get("message_id") != first + len(answers):
+                raise SearchIndexError(f"pagefind answered out of order: {str(answer)[:200]}")
+            answers.append(payload)
+        writer.join()
+        return answers
+
+    def _receive(self) -> dict | None:
+        """The next answer, or None when Pagefind has closed its output."""
+        chunks = [self.pending]
+        while b"," not in chunks[-1]:
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                return None
+            chunks.append(chunk)
+        message, _, self.pending = b"".join(chunks).partition(b",")
+        return json.loads(base64.b64decode(message))
+
+    def _stderr(self) -> str:
+        """The last line Pagefind wrote to stderr (its panic message), once it has exited."""
+        with contextlib.suppress(OSError):
+            self.process.stdin.close()
+        self.process.wait()
+        self.errors.seek(0)
+        lines = self.errors.read().decode("utf-8", "replace").strip().splitlines()
+        return (lines[-1] if lines else f"exit status {self.process.returncode}")[:500]
 
 
 def index_shards(documents: Path, shards, binary: Path, output: Path, workers: int, after=None,
@@ -202,11 +312,10 @@ def index_shards(documents: Path, shards, binary: Path, output: Path, workers: i
     called as each finishes. Returns how many pages were indexed.
     """
     def one(shard: Shard) -> int:
-        bundle = output / shard.folder
-        pages = index_site(documents / shard.folder, binary, bundle, niceness)
-        for pattern in UNUSED + (CODE if shard.number else ()):
-            for path in bundle.glob(pattern):
-                path.unlink()
+        pages, files = index_site(documents / shard.folder, binary, niceness)
+        unused = UNUSED + (CODE if shard.number else ())
+        write_tree(output / shard.folder, {path: data for path, data in files.items()
+                                           if not any(fnmatch.fnmatchcase(path, pattern) for pattern in unused)})
         if after:
             after(shard)
         return pages

@@ -11,7 +11,8 @@ Two layouts exist, named by a source file's `seed.format`:
   whose empty 分类 cells inherit the category of the row above.
 
 Anything that does not fit the layout raises `SeedError` with the line, so
-a damaged seed is never half-read. Every text field comes out with the
+a damaged seed is never half-read; a seed that is not a regular file (a
+link, a named pipe) is never read at all (`UnreadableSeed`). Every text field comes out with the
 punctuation repair applied; that is the form content is checked against.
 """
 
@@ -21,15 +22,25 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import UnreadableFile, read_regular
 from .punctuation import repair
 
 SENTENCE_END = "。！？”）；"
+MAX_SEED_BYTES = 16 * 1024 * 1024  # the real seeds are under 100 KB
 
 
 class SeedError(Exception):
     def __init__(self, line: int, message: str):
         self.line, self.message = line, message
         super().__init__(f"line {line}: {message}")
+
+
+class UnreadableSeed(SeedError):
+    """The seed is not a regular file the build may read, or is too large: `message` says which."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(0, message)
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,13 @@ class SeedDocument:
 
 
 def load_seed(path: Path, layout: str) -> SeedDocument:
-    text = path.read_text(encoding="utf-8")
-    return PARSERS[layout](text)
+    try:
+        data = read_regular(path, MAX_SEED_BYTES)
+    except UnreadableFile as error:
+        raise UnreadableSeed(error.refused.reason, error.refused.hint) from None
+    if len(data) > MAX_SEED_BYTES:
+        raise UnreadableSeed(f"is larger than {MAX_SEED_BYTES // 2**20} MB", "is this the right file?")
+    return PARSERS[layout](data.decode("utf-8"))
 
 
 def parse_numbered_list(text: str) -> SeedDocument:

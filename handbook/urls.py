@@ -8,6 +8,7 @@ links, the sitemap and the feeds use base_url whole.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
@@ -15,6 +16,25 @@ from urllib.parse import urlsplit
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
+
+
+# The address a site is published at: http(s), a host, and a path of non-empty segments ending in /.
+# Not "//host/" (it would name another host), no query, fragment, space or empty segment (a link to
+# "//x/…" leaves the site). The same pattern is in site.schema.json (a test keeps them equal), where
+# editors use it as JavaScript does.
+_PATH = r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@%-]+/)*"
+ABSOLUTE_BASE = re.compile(r"^https?://(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)(?::[0-9]{1,5})?"
+                           + _PATH + "$")
+PATH_BASE = re.compile("^" + _PATH + "$")
+
+
+def base_url_problem(url: str, path_allowed: bool = False) -> str | None:
+    """Why `url` cannot be a base URL, or None. A bare path (/handbook/) only where `path_allowed`."""
+    if ABSOLUTE_BASE.fullmatch(url) or (path_allowed and PATH_BASE.fullmatch(url)):
+        return None
+    form = "an absolute http(s) address" + (" or a path" if path_allowed else "")
+    return (f"must be {form} ending in /, such as https://example.org/handbook/"
+            + (" or /handbook/" if path_allowed else ""))
 
 
 @dataclass(frozen=True, order=True)

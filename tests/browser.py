@@ -5,6 +5,8 @@
 - `launch_browser()`: Debian's Chromium, headless, driven by Playwright;
 - `axe_violations(page)` / `format_violations(...)`: axe-core's WCAG 2.0/2.1
   A and AA rules plus best practices, run in a page;
+- `watch_csp(page)`: the Content-Security-Policy violations a page reports;
+- `wait_until(page, expression)`: page.wait_for_function under that policy;
 - `vnu_errors(paths)`: the Nu HTML Checker on many files in one JVM.
 
 Nothing here downloads anything: Chromium, Java and Node come from Debian,
@@ -22,6 +24,7 @@ import json
 import os
 import shutil
 import subprocess
+import time
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
@@ -137,6 +140,61 @@ def format_violations(violations: list[dict], max_nodes: int = 5) -> str:
         if len(nodes) > max_nodes:
             lines.append(f"  ... and {len(nodes) - max_nodes} more element(s)")
     return "\n".join(lines)
+
+
+# --- Content-Security-Policy violations --------------------------------------
+
+# Run in every document before its own scripts: each violation it reports goes to Python.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => window.__cspViolation(
+  `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+  `at ${event.sourceFile || event.documentURI}:${event.lineNumber}`));
+"""
+
+
+def watch_csp(page) -> list[str]:
+    """The Content-Security-Policy violations the page reports from now on, in every page it loads.
+
+    A document's `securitypolicyviolation` events, and what the console and
+    Chromium's log say about the policy: a worker's violations (Pagefind's)
+    reach neither the page's events nor Playwright's console, only the log.
+    The list fills as they come; call before page.goto.
+    """
+    found: list[str] = []
+
+    def note(text: str, where: str | None) -> None:
+        if "content security policy" in text.lower():
+            found.append(f"{text} ({where})")
+
+    page.expose_binding("__cspViolation", lambda source, text: found.append(text))
+    page.add_init_script(_CSP_LISTENER)
+    page.on("console", lambda message: note(message.text, message.location.get("url")))
+    log = page.context.new_cdp_session(page)
+    log.on("Log.entryAdded", lambda event: note(event["entry"]["text"], event["entry"].get("url")))
+    log.send("Log.enable")
+    return found
+
+
+def wait_until(page, expression: str, timeout: float = 30_000, every: float = 25) -> None:
+    """Wait until a JavaScript expression is true in the page, checking every `every` ms.
+
+    Playwright's wait_for_function evaluates its predicate with eval, which
+    the site's Content-Security-Policy (sent by the test servers too) forbids;
+    page.evaluate is not subject to it.
+    """
+    from playwright.sync_api import Error
+
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Error as error:  # the page navigated (a reload) while it was asked: ask the new one
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:.0f} ms for: {expression}")
+        page.wait_for_timeout(every)
 
 
 # --- the Nu HTML Checker -----------------------------------------------------

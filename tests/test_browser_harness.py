@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser import (
-    CHROMIUM, axe_violations, format_violations, launch_browser, serve, vnu_errors)
+    CHROMIUM, axe_violations, format_violations, launch_browser, serve, vnu_errors, wait_until)
 
 CLEAN_PAGE = """<!doctype html>
 <html lang="zh-Hans">
@@ -110,7 +110,7 @@ def test_page_loads_with_its_css_js_and_wasm(site, page, prefix):
         assert page.inner_text("h1") == "广州营商环境改革措施"
         # Chromium applies a stylesheet and runs a script only when served
         # with the right type, and streams WebAssembly only as application/wasm.
-        page.wait_for_function("document.getElementById('js').textContent === 'script ran'")
+        wait_until(page, "document.getElementById('js').textContent === 'script ran'")
         assert page.eval_on_selector("h1", "h => getComputedStyle(h).color") == "rgb(1, 2, 3)"
         assert page.evaluate(
             "async () => { await WebAssembly.instantiateStreaming(fetch('m.wasm')); return 'ok'; }"

@@ -32,7 +32,7 @@ def test_usage_errors_exit_2(capsys):
         main(["no-such-command"])
     assert done.value.code == 2
     assert main(["build", "--base-url", "https://example.org/handbook"]) == 2
-    assert "must end in /" in capsys.readouterr().err
+    assert "ending in /, such as https://example.org/handbook/" in capsys.readouterr().err
 
 
 def test_new_writes_a_schema_valid_skeleton_with_the_next_number(project, capsys):
@@ -68,3 +68,10 @@ def test_build_prints_a_line_per_stage_and_with_verbose_per_file(tmp_path):
     build(ROOT, ROOT / "content", tmp_path / "site2", progress=Progress(out, verbose=True))
     assert "  check: content/measures/gzdd-2022/01.yaml" in out.getvalue().replace(str(ROOT) + "/", "")
     assert "  render: zh-tw/measures/nansha-batch6-18/index.html" in out.getvalue()
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(capsys):
+    """An error of the machine (here: /proc takes no folders) is one line naming the path, never a traceback."""
+    assert main(["review", "--out", "/proc/handbook-review"]) == 1
+    err = capsys.readouterr().err
+    assert err == "review: error: /proc/handbook-review: no such file or directory\n"

@@ -20,7 +20,7 @@ from handbook.checks import check_content
 from handbook.convert import Converter, convert_content
 from handbook.pages import Index
 from handbook.variants import BY_CODE, VARIANTS
-from tests.browser import launch_browser, serve
+from tests.browser import launch_browser, serve, wait_until
 from tests.conftest import ROOT
 
 # Two-character words, longer terms, names of units and programmes, all from the content.
@@ -79,7 +79,7 @@ def searching(out, browser):
             while page.is_visible("#more-results"):
                 count = page.locator("#search-results li").count()
                 page.click("#more-results")
-                page.wait_for_function(f"document.querySelectorAll('#search-results li').length > {count}")
+                wait_until(page, f"document.querySelectorAll('#search-results li').length > {count}")
             hrefs = page.eval_on_selector_all("#search-results li > a", "links => links.map(a => a.pathname)")
             return [h.rstrip("/").rsplit("/", 1)[-1] for h in hrefs]
 
@@ -177,8 +177,8 @@ def test_query_is_kept_in_the_url_and_back_works(search_page):
         page.wait_for_url(f"**/search/?q={quote(query)}")
     page.go_back()
     page.wait_for_url(f"**/search/?q={quote('区块链')}")
-    page.wait_for_function("document.getElementById('q').value === '区块链'")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('4')")
+    wait_until(page, "document.getElementById('q').value === '区块链'")
+    wait_until(page, "document.getElementById('search-status').textContent.includes('4')")
 
 
 def test_a_later_query_is_not_overwritten_by_an_earlier_one(search_page, browser):
@@ -200,7 +200,7 @@ def test_a_later_query_is_not_overwritten_by_an_earlier_one(search_page, browser
         page.press("#q", "Enter")
     page.fill("#q", "xyzzy")  # no results: nothing to fetch
     page.press("#q", "Enter")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('没有找到')")
+    wait_until(page, "document.getElementById('search-status').textContent.includes('没有找到')")
     released, held = held, None
     for route in released:
         route.continue_()

@@ -23,6 +23,7 @@ from handbook.builder import build
 from handbook.convert import Converter, convert_content
 from handbook.pages import Index
 from handbook.variants import BY_CODE, VARIANTS
+from tests.browser import wait_until
 from tests.conftest import ROOT
 from tests.test_search import HANDBOOK, page_text, searching
 
@@ -143,7 +144,7 @@ def test_results_say_what_else_was_searched_and_the_reader_can_turn_it_off(searc
     widened = len(results(page))
     page.click("#search-notes a")
     page.wait_for_url("**exact=1")
-    page.wait_for_function("document.getElementById('search-notes').textContent.includes('只搜尋了')")
+    wait_until(page, "document.getElementById('search-notes').textContent.includes('只搜尋了')")
     only = results(page)
     assert 0 < len(only) < widened
     assert "同時搜尋其他說法" in page.inner_text("#search-notes")
@@ -222,7 +223,7 @@ def test_nothing_found_offers_the_nearest_terms_and_topics_above_the_results(sea
                                     "els => els.map(e => e.getBoundingClientRect().top)")
     assert top == sorted(top)
     page.click("#search-notes a")
-    page.wait_for_function("document.querySelectorAll('#search-results li').length > 0")
+    wait_until(page, "document.querySelectorAll('#search-results li').length > 0")
 
 
 @pytest.mark.parametrize("query", ["constructor", "__proto__", "toString", "<img src=x onerror=alert(1)>",

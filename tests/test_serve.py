@@ -12,7 +12,7 @@ import pytest
 from handbook.builder import Builder
 from handbook.devserver import serve_and_watch
 from handbook.search import pagefind_binary
-from tests.browser import launch_browser
+from tests.browser import launch_browser, wait_until
 from tests.conftest import ROOT
 
 MEASURE = "content/measures/nansha-batch6/07.yaml"
@@ -58,7 +58,7 @@ def test_edit_reloads_and_errors_show_over_the_page(served):
         page.wait_for_timeout(300)  # the event stream is open
 
         edit(project / MEASURE, "topics: [regulation, digital-government]", "topics: [credit, digital-government]")
-        page.wait_for_function("document.querySelector('table.metadata').innerText.includes('社會信用')", timeout=15000)
+        wait_until(page, "document.querySelector('table.metadata').innerText.includes('社會信用')", timeout=15000)
         assert "rebuilt in" in log.getvalue()
 
         edit(project / MEASURE, "topics: [credit, digital-government]", "topics: [credits]")
@@ -70,7 +70,7 @@ def test_edit_reloads_and_errors_show_over_the_page(served):
         assert "社會信用" in page.inner_text("table.metadata")
 
         edit(project / MEASURE, "topics: [credits]", "topics: [regulation, digital-government]")
-        page.wait_for_function("!document.querySelector('[role=alert]') && "
+        wait_until(page, "!document.querySelector('[role=alert]') && "
                                "document.querySelector('table.metadata').innerText.includes('監管與風險防控')",
                                timeout=15000)
 

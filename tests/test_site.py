@@ -11,6 +11,7 @@ import pytest
 
 from handbook.builder import build
 from handbook.diagnostics import ContentError
+from handbook.files import leftovers
 from handbook.search import pagefind_binary
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
@@ -247,7 +248,7 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
         build(tmp_path, tmp_path / "content", out)
     assert raised.value.diagnostics[0].path.endswith("measure.html")
     assert tree(out) == before
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")] == []
+    assert leftovers(out) == []
 
 
 def test_long_lists_are_paginated(tmp_path, monkeypatch):
