@@ -29,7 +29,7 @@ import jinja2
 from .checks import check_content
 from .review import Reviewer
 from .validate import ReferenceMemo
-from .diagnostics import ContentError, Diagnostic, display_path
+from .diagnostics import ContentError, Diagnostic, display_path, refusal
 from .files import (OutputError, OutputLock, UnreadableFile, discard, read_regular, recover, regular_files,
                     scratch_folder, stage_tree, swap_in, write_atomic)
 from .progress import Progress
@@ -53,12 +53,12 @@ class BuildReport:
 def static_files(static_dir: Path) -> dict[str, bytes]:
     """What static/ holds, as the site's static/ files: regular files only, never a link's target."""
     paths, refused = regular_files(static_dir)
-    files, problems = {}, [refusal_diagnostic(r) for r in refused]
+    files, problems = {}, [refusal(r) for r in refused]
     for path in paths:
         try:
             files[f"static/{Path(path).relative_to(static_dir).as_posix()}"] = read_regular(Path(path))
         except UnreadableFile as error:
-            problems.append(refusal_diagnostic(error.refused))
+            problems.append(refusal(error.refused))
     if problems:
         raise ContentError(problems)
     return files
@@ -68,11 +68,7 @@ def check_templates(templates: Path) -> None:
     """Templates are read by Jinja2, which would follow a link: refuse anything but regular files."""
     _, refused = regular_files(templates)
     if refused:
-        raise ContentError([refusal_diagnostic(r) for r in refused])
-
-
-def refusal_diagnostic(refused) -> Diagnostic:
-    return Diagnostic(display_path(refused.path), 0, 0, "", refused.reason, refused.hint)
+        raise ContentError([refusal(r) for r in refused])
 
 
 def digest(data: bytes) -> bytes:

@@ -169,10 +169,10 @@ def _base_url(content_dir: Path) -> str:
     """base_url from site.yaml, before the first build (which may fail) has checked it."""
     from .files import UnreadableFile, read_regular
     from .urls import base_url_problem
-    from .yamlfile import parse_yaml
+    from .yamlfile import MAX_BYTES, parse_yaml
 
     try:
-        document, _ = parse_yaml(read_regular(content_dir / "site.yaml"), "site.yaml")
+        document, _ = parse_yaml(read_regular(content_dir / "site.yaml", MAX_BYTES), "site.yaml")
     except UnreadableFile:
         return "/"  # the build says why
     value = document.value.get("base_url") if document and isinstance(document.value, dict) else None
