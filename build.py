@@ -3,7 +3,7 @@
 
 import sys
 
-from handbook.cli import main
+from handbook.commands.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

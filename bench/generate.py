@@ -37,12 +37,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # `python bench/generate.py` puts bench/, not the root, on the path
 
-from handbook.content import (CONVERSION_FILE, MEASURES_DIR, REVIEW_FILE, SITE_FILE, SOURCES_DIR,  # noqa: E402
+from handbook.content.load import (CONVERSION_FILE, MEASURES_DIR, REVIEW_FILE, SITE_FILE, SOURCES_DIR,  # noqa: E402
                               TERMS_FILE, TOPICS_FILE, UNITS_FILE, load, schema_comment)
 from handbook.model import Measure  # noqa: E402
-from handbook.punctuation import repair  # noqa: E402
-from handbook.seeds import SeedMeasure  # noqa: E402
-from handbook.yamlfile import FlowList, dump_yaml  # noqa: E402
+from handbook.seeds.punctuation import repair  # noqa: E402
+from handbook.seeds.documents import SeedMeasure  # noqa: E402
+from handbook.content.yamlfile import FlowList, dump_yaml  # noqa: E402
 
 PER_SOURCE = 100  # measures per synthetic source document
 FIRST_DATE = datetime.date(2022, 1, 1)  # of synthetic document 1; each next one a day later

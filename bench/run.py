@@ -82,12 +82,12 @@ SERVE_REBUILD = f"""
 import shutil, sys, time
 from pathlib import Path
 try:
-    from handbook.builder import Builder
-    from handbook.progress import Progress
+    from handbook.build.builder import Builder
+    from handbook.build.progress import Progress
 except ImportError:
     sys.exit({NO_BUILDER})
 try:  # as serve makes it: the search index in bundles
-    from handbook.search import PREVIEW_SHARD_SIZE
+    from handbook.search.pagefind import PREVIEW_SHARD_SIZE
     options = dict(shard_size=PREVIEW_SHARD_SIZE)
 except ImportError:
     options = dict()

@@ -24,8 +24,8 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handbook.builder import build  # noqa: E402
-from handbook.search import PAGEFIND_VERSION  # noqa: E402
+from handbook.build.builder import build  # noqa: E402
+from handbook.search.pagefind import PAGEFIND_VERSION  # noqa: E402
 from tests.browser import launch_browser, serve  # noqa: E402
 
 QUERY = "知识产权"

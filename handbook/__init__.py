@@ -1,10 +1,23 @@
 """Static site generator for the Guangzhou reform-measures handbook.
 
-The build is a pipeline of stages, a module each:
+Four pipelines share one data model:
 
-    seeds/ --import--> content/ --load--> validate --> (convert --> render --> write --> index)
+    import:  seeds/ --seeds--> content/                      (once; then maintainers edit content/)
+    check:   content/ --content--> Handbook                  (parsed, schema-checked, cross-checked)
+    build:   Handbook --convert--> editions --site--> pages --> files --search--> index   (build/)
+    serve:   build, then rebuild what each saved edit changed (commands/)
 
-seeds.py and punctuation.py read the official documents; importer.py writes
-content/ once; yamlfile.py, schema.py and content.py load it; validate.py and
-provenance.py check it; checks.py runs all checks; cli.py is the command line.
+Subpackages, one stage each:
+
+    seeds      the official documents, the importer, a new measure's skeleton
+    content    content/ read and checked into the data model
+    convert    the Simplified source converted to each edition (OpenCC and reviewed fixes)
+    site       each edition's pages, laid out and rendered through the templates
+    search     Pagefind's index and the search page's tables
+    build      the stages in order, a clean build or an update
+    commands   the command line, the preview and development servers
+
+Shared by all: model (the typed records), variants (the editions), urls
+(every path the site has), files (every write), diagnostics (located
+errors), workers (processes that die with the build).
 """

@@ -29,7 +29,7 @@ import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from handbook.serve import serving
+from handbook.commands.serve import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ import subprocess
 import sys
 
 from bench.generate import plan, write
-from handbook.cli import main
+from handbook.commands.cli import main
 from tests.conftest import ROOT
 
 
@@ -51,7 +51,7 @@ def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
 
 def test_search_latency_times_every_query_of_every_edition(tmp_path):
     from bench.search_latency import QUERIES, measure
-    from handbook.builder import build
+    from handbook.build.builder import build
 
     site = tmp_path / "site"
     build(ROOT, ROOT / "content", site, "http://127.0.0.1/")

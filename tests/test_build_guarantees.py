@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from handbook.builder import build
-from handbook.cli import main
+from handbook.build.builder import build
+from handbook.commands.cli import main
 from handbook.diagnostics import ContentError
 from handbook.files import OutputError, OutputLock, leftovers, lock_path
-from handbook.search import index_site, pagefind_binary
+from handbook.search.pagefind import index_site, pagefind_binary
 from handbook.urls import ABSOLUTE_BASE, base_url_problem
 from tests.conftest import ROOT
 from tests.browser import launch_browser, serve
@@ -51,7 +51,7 @@ def repo(tmp_path, monkeypatch) -> Path:
 
 def build_cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     """`python build.py build` on the copy, as a maintainer or CI runs it."""
-    code = ("import sys; from pathlib import Path; import handbook.cli as cli; cli.ROOT = Path(sys.argv[1]); "
+    code = ("import sys; from pathlib import Path; import handbook.commands.cli as cli; cli.ROOT = Path(sys.argv[1]); "
             "sys.exit(cli.main(sys.argv[2:]))")
     return subprocess.run([sys.executable, "-c", code, str(repo), "--content", str(repo / "content"), "build",
                            "--out", str(repo / "site"), *args], capture_output=True, text=True, cwd=repo, timeout=300)
@@ -83,7 +83,7 @@ def test_the_index_does_not_depend_on_the_order_the_file_system_lists_pages(root
 @pytest.fixture(scope="module")
 def root_documents(tmp_path_factory) -> dict[str, bytes]:
     """The Simplified edition's index documents, as the build hands them to Pagefind."""
-    from handbook.builder import Builder
+    from handbook.build.builder import Builder
 
     out = tmp_path_factory.mktemp("documents") / "site"
     builder = Builder(ROOT, ROOT / "content", out, keep_state=True)
@@ -186,7 +186,7 @@ def test_json_ld_cannot_end_its_script_or_hide_the_page(repo):
 def test_markdown_writes_text_and_links_never_markup_or_images(text, kept):
     """Raw HTML stays text, a javascript: link stays text, and an image becomes its alt text: the
     site loads no image from anywhere (its Content-Security-Policy allows none)."""
-    from handbook.render import environment
+    from handbook.site.render import environment
     html = environment(ROOT / "templates").filters["markdown"](text)
     assert kept in html
     assert "<img" not in html and "<script" not in html and 'href="javascript' not in html
@@ -232,7 +232,7 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(repo):
 
 
 def test_serve_stops_before_serving_when_another_build_writes_its_folder(repo):
-    code = ("import sys; from pathlib import Path; import handbook.cli as cli; cli.ROOT = Path(sys.argv[1]); "
+    code = ("import sys; from pathlib import Path; import handbook.commands.cli as cli; cli.ROOT = Path(sys.argv[1]); "
             "sys.exit(cli.main(sys.argv[2:]))")
     with OutputLock(repo / "site"):
         result = subprocess.run([sys.executable, "-c", code, str(repo), "--content", str(repo / "content"), "serve",
@@ -338,7 +338,7 @@ def namespaces_work() -> bool:
 DISK = r"""
 set -e
 mount -t tmpfs -o size=24m tmpfs "$DISK"
-build() { "$PYTHON" -c 'import sys; from pathlib import Path; import handbook.cli as cli; cli.ROOT = Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))' "$REPO" --content "$REPO/content" build --out "$DISK/site" >/dev/null; }
+build() { "$PYTHON" -c 'import sys; from pathlib import Path; import handbook.commands.cli as cli; cli.ROOT = Path(sys.argv[1]); sys.exit(cli.main(sys.argv[2:]))' "$REPO" --content "$REPO/content" build --out "$DISK/site" >/dev/null; }
 build
 (cd "$DISK/site" && find . -type f | sort | xargs sha1sum) > "$REPO/before.txt"
 case "$FAULT" in
@@ -376,9 +376,9 @@ def test_a_full_or_read_only_disk_is_one_line_and_the_site_stays(repo, tmp_path_
 SERVE_ON_A_FULL_DISK = r"""
 import io, json, os, subprocess, sys
 from pathlib import Path
-from handbook.builder import Builder
-from handbook.devserver import BuildState, rebuild
-from handbook.progress import Progress
+from handbook.build.builder import Builder
+from handbook.commands.devserver import BuildState, rebuild
+from handbook.build.progress import Progress
 repo, disk = Path(sys.argv[1]), Path(sys.argv[2])
 subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], check=True)
 builder = Builder(repo, repo / "content", disk / "site", None, Progress(), keep_state=True, shard_size=8)

@@ -7,9 +7,9 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from handbook import schema
-from handbook.checks import check_content
-from handbook.cli import main
+from handbook.content import schema
+from handbook.content.checks import check_content
+from handbook.commands.cli import main
 from handbook.diagnostics import ContentError
 from tests.conftest import ROOT
 

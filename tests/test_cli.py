@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from handbook.builder import build
-from handbook.cli import main
-from handbook.content import read_file
-from handbook.progress import Progress
+from handbook.build.builder import build
+from handbook.commands.cli import main
+from handbook.content.load import read_file
+from handbook.build.progress import Progress
 from tests.conftest import ROOT
 
 

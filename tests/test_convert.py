@@ -13,10 +13,10 @@ import opencc
 import pytest
 from hypothesis import given, strategies as st
 
-from handbook.checks import check_content
-from handbook.convert import Converter, convert_content, placement
+from handbook.content.checks import check_content
+from handbook.convert.converter import Converter, convert_content, placement
 from handbook.model import ConversionRules, Override
-from handbook.opencc_data import dictionary
+from handbook.convert.opencc_data import dictionary
 from handbook.variants import BY_CODE, VARIANTS
 from tests.conftest import ROOT
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from handbook.serve import CONTENT_SECURITY_POLICY
+from handbook.commands.serve import CONTENT_SECURITY_POLICY
 from handbook.variants import VARIANTS
 from tests.browser import serve, watch_csp
 from tests.conftest import ROOT

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from handbook import schema
+from handbook.content import schema
 from tests.conftest import ROOT
 
 SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics",
@@ -42,7 +42,7 @@ def test_docs_list_exactly_the_schema_fields(kind):
 
 def test_regional_usage_page_lists_exactly_the_regional_forms():
     """docs/regional-usage.md shows the table of content/conversion.yaml (docs/measure_regional.py --write)."""
-    from handbook.checks import check_content
+    from handbook.content.checks import check_content
 
     page = (ROOT / "docs/regional-usage.md").read_text(encoding="utf-8")
     shown = re.findall(r"^\| `(zh-\w\w)` \| (\S+) \| (\S+) \| (\S+) \|", page, flags=re.M)

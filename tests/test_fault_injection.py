@@ -34,7 +34,7 @@ KILLS = 12  # random ones; each costs a partial and a whole build (about 3 s tog
 RUNNER = r"""
 import os, signal, sys
 from pathlib import Path
-import handbook.cli as cli, handbook.files as files, handbook.search as search, handbook.builder as builder
+import handbook.commands.cli as cli, handbook.files as files, handbook.search.pagefind as search, handbook.build.builder as builder
 
 def die():
     os.kill(os.getpid(), signal.SIGKILL)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import shutil
 
-from handbook.builder import build
+from handbook.build.builder import build
 from tests.conftest import ROOT
 from tests.sitecheck import tree
 

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from handbook import schema
-from handbook.builder import build
-from handbook.cli import main
-from handbook.content import content_files, read_file
+from handbook.content import schema
+from handbook.build.builder import build
+from handbook.commands.cli import main
+from handbook.content.load import content_files, read_file
 from handbook.diagnostics import ContentError, Diagnostic
-from handbook.render import load_strings
-from handbook.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
+from handbook.site.render import load_strings
+from handbook.content.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
 from tests.conftest import ROOT
 
 MEASURE = "content/measures/nansha-batch6/07.yaml"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handbook.importer import ImportFailure, import_seeds
+from handbook.seeds.importer import ImportFailure, import_seeds
 from tests.conftest import ROOT
 
 

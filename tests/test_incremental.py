@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from handbook.builder import Builder, build
-from handbook.checks import check_content
-from handbook.search import pagefind_binary, shard_modulus, shard_number
+from handbook.build.builder import Builder, build
+from handbook.content.checks import check_content
+from handbook.search.pagefind import pagefind_binary, shard_modulus, shard_number
 from tests.conftest import ROOT
 from tests.sitecheck import tree
 
@@ -101,7 +101,7 @@ def test_a_list_that_loses_a_page_loses_its_file(project, monkeypatch):
     counts = {t.id: sum(t.id in m.topics for m in content.measures) for t in content.topics}
     size, measure, topic = next((size, m, t) for size in range(3, 11) for m in content.measures
                                 if len(m.topics) > 1 for t in m.topics if counts[t] % size == 1 < counts[t] // size)
-    monkeypatch.setattr("handbook.pages.PAGE_SIZE", size)
+    monkeypatch.setattr("handbook.site.pages.PAGE_SIZE", size)
     builder = Builder(project, project / "content", project / "site")
     builder.build()
     last = project / "site" / f"zh-tw/topics/{topic}/page/{counts[topic] // size + 1}/index.html"

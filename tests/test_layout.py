@@ -7,11 +7,11 @@ from dataclasses import replace
 
 import pytest
 
-from handbook.checks import check_content
-from handbook.layout import changed_in_place, full_layout, updated_index, updated_layout, updated_related
+from handbook.content.checks import check_content
+from handbook.site.layout import changed_in_place, full_layout, updated_index, updated_layout, updated_related
 from handbook.model import Content
-from handbook.pages import Across, Index, related_ids, term_ids
-from handbook.render import RenderCache, Renderer
+from handbook.site.pages import Across, Index, related_ids, term_ids
+from handbook.site.render import RenderCache, Renderer
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
 

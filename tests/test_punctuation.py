@@ -2,7 +2,7 @@
 
 from hypothesis import given, strategies as st
 
-from handbook.punctuation import repair
+from handbook.seeds.punctuation import repair
 
 
 def test_examples_from_the_seeds():

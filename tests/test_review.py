@@ -6,12 +6,12 @@ import csv
 import io
 from pathlib import Path
 
-from handbook.checks import check_content
-from handbook.cli import main
-from handbook.content import load
-from handbook.convert import Converter
+from handbook.content.checks import check_content
+from handbook.commands.cli import main
+from handbook.content.load import load
+from handbook.convert.converter import Converter
 from handbook.model import ConversionRules, SignOff
-from handbook.review import LISTED, OPENCC, OVERRIDE, REGIONAL, Reviewer, text_places, unreviewed_warnings
+from handbook.convert.review import LISTED, OPENCC, OVERRIDE, REGIONAL, Reviewer, text_places, unreviewed_warnings
 from handbook.variants import BY_CODE
 from tests.conftest import ROOT
 

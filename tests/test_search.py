@@ -15,10 +15,10 @@ from urllib.parse import quote
 
 import pytest
 
-from handbook.builder import Builder, build
-from handbook.checks import check_content
-from handbook.convert import Converter, convert_content
-from handbook.pages import Index
+from handbook.build.builder import Builder, build
+from handbook.content.checks import check_content
+from handbook.convert.converter import Converter, convert_content
+from handbook.site.pages import Index
 from handbook.variants import BY_CODE, VARIANTS
 from tests.browser import launch_browser, serve, wait_until
 from tests.conftest import ROOT

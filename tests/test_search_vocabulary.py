@@ -19,9 +19,9 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from handbook.builder import build
-from handbook.convert import Converter, convert_content
-from handbook.pages import Index
+from handbook.build.builder import build
+from handbook.convert.converter import Converter, convert_content
+from handbook.site.pages import Index
 from handbook.variants import BY_CODE, VARIANTS
 from tests.browser import wait_until
 from tests.conftest import ROOT

@@ -9,9 +9,9 @@ import threading
 
 import pytest
 
-from handbook.builder import Builder
-from handbook.devserver import serve_and_watch
-from handbook.search import pagefind_binary
+from handbook.build.builder import Builder
+from handbook.commands.devserver import serve_and_watch
+from handbook.search.pagefind import pagefind_binary
 from tests.browser import launch_browser, wait_until
 from tests.conftest import ROOT
 

@@ -19,8 +19,8 @@ import time
 
 import pytest
 
-from handbook.devserver import EVENTS, SCRIPT, BuildState, _LiveHandler, live_handler
-from handbook.serve import HOST, _Handler, _Server, serving
+from handbook.commands.devserver import EVENTS, SCRIPT, BuildState, _LiveHandler, live_handler
+from handbook.commands.serve import HOST, _Handler, _Server, serving
 
 TIMEOUT = 0.5  # the servers' timeout in these tests, for 10 s
 SECRET = b"outside the site"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from handbook.builder import build
+from handbook.build.builder import build
 from handbook.diagnostics import ContentError
 from handbook.files import leftovers
-from handbook.search import pagefind_binary
+from handbook.search.pagefind import pagefind_binary
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
 from tests.sitecheck import html_pages, nested_marks, read_page, target_file, tree
@@ -170,7 +170,7 @@ def test_measure_pages_list_the_terms_their_region_says_otherwise(root_site):
 
 
 def test_every_edition_has_a_glossary_of_every_term(root_site):
-    from handbook.checks import check_content
+    from handbook.content.checks import check_content
 
     terms = check_content(ROOT / "content").content.terms
     for variant in VARIANTS:
@@ -252,7 +252,7 @@ def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch
 
 
 def test_long_lists_are_paginated(tmp_path, monkeypatch):
-    monkeypatch.setattr("handbook.pages.PAGE_SIZE", 5)
+    monkeypatch.setattr("handbook.site.pages.PAGE_SIZE", 5)
     out = tmp_path / "site"
     build(ROOT, ROOT / "content", out, "https://example.org/handbook/")
     source = out / "zh-hk/sources/gzdd-2022"

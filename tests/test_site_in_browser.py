@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.builder import build
+from handbook.build.builder import build
 from handbook.variants import VARIANTS
 from tests.browser import axe_violations, format_violations, launch_browser, serve, vnu_errors
 from tests.conftest import ROOT

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from handbook.checks import check_content
-from handbook.render import load_strings, variant_strings
-from handbook.render import RenderCache
+from handbook.content.checks import check_content
+from handbook.site.render import load_strings, variant_strings
+from handbook.site.render import RenderCache
 from handbook.variants import VARIANTS
 from tests.conftest import ROOT
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 from watchfiles import DefaultFilter, watch
 
-from .builder import Builder
-from .diagnostics import ContentError, warnings_report
-from .files import OutputError
-from .search import SearchIndexError
+from ..build.builder import Builder
+from ..diagnostics import ContentError, warnings_report
+from ..files import OutputError
+from ..search.pagefind import SearchIndexError
 from .serve import CONTENT_TYPES, _Handler, make_server
 
 EVENTS = "/__handbook/events"

@@ -22,10 +22,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .yamlfile import YamlDocument, field_name  # field_name is used through this module too
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
+SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # handbook/schemas/: content files name it
 KINDS = ("measure", "source", "units", "topics", "site", "conversion", "terms", "review")
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a set of fields", "number": "a number"}

@@ -23,9 +23,9 @@ from functools import cache
 
 import opencc
 
-from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Term,
+from ..model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Term,
                     Topic, Unit)
-from .variants import Variant
+from ..variants import Variant
 from .words import standing
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})

@@ -13,9 +13,9 @@ import sys
 import time
 from pathlib import Path
 
-from .diagnostics import ContentError, display_path, warnings_report
+from ..diagnostics import ContentError, display_path, warnings_report
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,11 +104,11 @@ def _site_options(command) -> None:
 
 
 def _builder(args, keep_state: bool):
-    from .builder import Builder
-    from .progress import Progress
-    from .search import PREVIEW_SHARD_SIZE
+    from ..build.builder import Builder
+    from ..build.progress import Progress
+    from ..search.pagefind import PREVIEW_SHARD_SIZE
 
-    from .urls import base_url_problem
+    from ..urls import base_url_problem
 
     problem = args.base_url and base_url_problem(args.base_url, path_allowed=True)
     if problem:
@@ -122,8 +122,8 @@ def _builder(args, keep_state: bool):
 
 
 def _build(args) -> int:
-    from .files import OutputError
-    from .search import SearchIndexError
+    from ..files import OutputError
+    from ..search.pagefind import SearchIndexError
 
     builder = _builder(args, keep_state=False)
     if builder is None:
@@ -146,8 +146,8 @@ def _build(args) -> int:
 
 def _serve(args) -> int:
     from .devserver import serve_and_watch
-    from .files import OutputError
-    from .urls import Urls
+    from ..files import OutputError
+    from ..urls import Urls
 
     builder = _builder(args, keep_state=True)
     if builder is None:
@@ -167,9 +167,9 @@ def _serve(args) -> int:
 
 def _base_url(content_dir: Path) -> str:
     """base_url from site.yaml, before the first build (which may fail) has checked it."""
-    from .files import UnreadableFile, read_regular
-    from .urls import base_url_problem
-    from .yamlfile import MAX_BYTES, parse_yaml
+    from ..files import UnreadableFile, read_regular
+    from ..urls import base_url_problem
+    from ..content.yamlfile import MAX_BYTES, parse_yaml
 
     try:
         document, _ = parse_yaml(read_regular(content_dir / "site.yaml", MAX_BYTES), "site.yaml")
@@ -180,7 +180,7 @@ def _base_url(content_dir: Path) -> str:
 
 
 def _new(args) -> int:
-    from .scaffold import ScaffoldError, new_measure
+    from ..seeds.scaffold import ScaffoldError, new_measure
 
     try:
         path = new_measure(args.content, args.source)
@@ -192,7 +192,7 @@ def _new(args) -> int:
 
 
 def _check(args) -> int:
-    from .checks import check_content
+    from ..content.checks import check_content
 
     started = time.perf_counter()
     try:
@@ -209,7 +209,7 @@ def _check(args) -> int:
 
 
 def _import(args) -> int:
-    from .importer import ImportFailure, import_seeds
+    from ..seeds.importer import ImportFailure, import_seeds
 
     try:
         result = import_seeds(ROOT, args.content, force=args.force)
@@ -231,14 +231,14 @@ def _import(args) -> int:
 def _review(args) -> int:
     import datetime
 
-    from .checks import check_content
-    from .content import REVIEW_FILE, load
-    from .convert import Converter
-    from .files import write_atomic
-    from .render import environment
-    from .review import (Reviewer, csv_report, grouped_for_report, sign_off_entries, signed_from_csv, summaries,
+    from ..content.checks import check_content
+    from ..content.load import REVIEW_FILE, load
+    from ..convert.converter import Converter
+    from ..files import write_atomic
+    from ..site.render import environment
+    from ..convert.review import (Reviewer, csv_report, grouped_for_report, sign_off_entries, signed_from_csv, summaries,
                          with_sign_offs)
-    from .variants import VARIANTS
+    from ..variants import VARIANTS
 
     if args.sign_off and not args.by:
         print("review: error: --sign-off needs --by NAME (who reviewed)", file=sys.stderr)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import REVIEW_FILE, load
-from .convert import Converter
-from .diagnostics import ContentError, display_path
-from .model import Handbook
+from .load import REVIEW_FILE, load
+from ..convert.converter import Converter
+from ..diagnostics import ContentError, display_path
+from ..model import Handbook
 from .provenance import check_provenance
-from .review import Reviewer, summaries, unreviewed_warnings
+from ..convert.review import Reviewer, summaries, unreviewed_warnings
 from .validate import ReferenceMemo, check_references
-from .variants import VARIANTS
+from ..variants import VARIANTS
 
 
 def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None,

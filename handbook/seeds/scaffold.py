@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .content import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
-from .files import write_atomic
-from .yamlfile import parse_yaml
+from ..content.load import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
+from ..files import write_atomic
+from ..content.yamlfile import parse_yaml
 
 
 class ScaffoldError(Exception):

@@ -22,12 +22,12 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 
-from .convert import Converter, opencc_engine
-from .model import Handbook
-from .search import searchable_texts
-from .urls import PageKey, Urls
-from .words import standing
-from .variants import VARIANTS
+from ..convert.converter import Converter, opencc_engine
+from ..model import Handbook
+from .pagefind import searchable_texts
+from ..urls import PageKey, Urls
+from ..convert.words import standing
+from ..variants import VARIANTS
 
 TOPICS_PER_TERM = 2
 _ONLY_SYMBOLS = re.compile(r"[\W\d_]*")  # an alias of digits and marks only would match any number

@@ -30,10 +30,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .convert import Converter
-from .files import write_tree
-from .model import Content, Handbook
-from .variants import SIMPLIFIED, VARIANTS
+from ..convert.converter import Converter
+from ..files import write_tree
+from ..model import Content, Handbook
+from ..variants import SIMPLIFIED, VARIANTS
 
 PAGEFIND_VERSION = "1.6.0"
 # Measures per index bundle while previewing (`serve`): an edit re-indexes one bundle, the browser

@@ -11,8 +11,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .model import Category, Content, Measure, Source, Term, Topic, Unit
-from .urls import PageKey
+from ..model import Category, Content, Measure, Source, Term, Topic, Unit
+from ..urls import PageKey
 
 RELATED_LIMIT = 6
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook

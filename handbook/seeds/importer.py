@@ -18,10 +18,10 @@ import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
-from .files import write_atomic
-from .seeds import SeedDocument, SeedError, SeedMeasure, load_seed
-from .yamlfile import FlowList, dump_yaml, parse_yaml
+from ..content.load import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
+from ..files import write_atomic
+from .documents import SeedDocument, SeedError, SeedMeasure, load_seed
+from ..content.yamlfile import FlowList, dump_yaml, parse_yaml
 
 EDITORIAL_FIELDS = ("topics",)
 

@@ -7,7 +7,7 @@ import json
 from markupsafe import Markup
 
 from .pages import MeasureView
-from .variants import Variant
+from ..variants import Variant
 
 
 # Quotation marks inside quotation marks take the other shape: “…‘…’…” in Simplified, 「…『…』…」 in Traditional.

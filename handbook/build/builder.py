@@ -26,19 +26,19 @@ from pathlib import Path
 
 import jinja2
 
-from .checks import check_content
-from .review import Reviewer
-from .validate import ReferenceMemo
-from .diagnostics import ContentError, Diagnostic, display_path, refusal
-from .files import (OutputError, OutputLock, UnreadableFile, discard, read_regular, recover, regular_files,
+from ..content.checks import check_content
+from ..convert.review import Reviewer
+from ..content.validate import ReferenceMemo
+from ..diagnostics import ContentError, Diagnostic, display_path, refusal
+from ..files import (OutputError, OutputLock, UnreadableFile, discard, read_regular, recover, regular_files,
                     scratch_folder, stage_tree, swap_in, write_atomic)
 from .progress import Progress
-from .render import RenderCache, Renderer, page_count
-from .search import (Shard, index_document, index_shards, pagefind_binary, query_table_files,
+from ..site.render import RenderCache, Renderer, page_count
+from ..search.pagefind import (Shard, index_document, index_shards, pagefind_binary, query_table_files,
                      searchable_texts)
-from .variants import BY_CODE, VARIANTS
-from .vocabulary import WrittenWords, vocabulary_files
-from .workers import fork_pool
+from ..variants import BY_CODE, VARIANTS
+from ..search.vocabulary import WrittenWords, vocabulary_files
+from ..workers import fork_pool
 
 
 @dataclass

@@ -16,19 +16,19 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from . import schema
+from ..content import schema
 from .citation import citation, jsonld
-from .convert import Converter, convert_content, convert_record
-from .diagnostics import ContentError, display_path, refusal
-from .files import UnreadableFile, read_regular
-from .model import Handbook
+from ..convert.converter import Converter, convert_content, convert_record
+from ..diagnostics import ContentError, display_path, refusal
+from ..files import UnreadableFile, read_regular
+from ..model import Handbook
 from .layout import (Layout, changed_in_place, full_layout, same_pages, updated_index, updated_layout,
                      updated_related)
 from .pages import Across, Index, MeasureRef, MeasureView, Page, related_ids, term_ids
-from .search import Shard, shard_modulus, shard_number
-from .urls import PageKey, Urls, file_path, page_path
-from .variants import BY_CODE, SIMPLIFIED, VARIANTS, Variant
-from .yamlfile import MAX_BYTES, parse_yaml
+from ..search.pagefind import Shard, shard_modulus, shard_number
+from ..urls import PageKey, Urls, file_path, page_path
+from ..variants import BY_CODE, SIMPLIFIED, VARIANTS, Variant
+from ..content.yamlfile import MAX_BYTES, parse_yaml
 
 
 

@@ -28,7 +28,7 @@ from collections import defaultdict
 from copy import copy
 from dataclasses import dataclass
 
-from .model import Content, Measure
+from ..model import Content, Measure
 from .pages import (FIXED, RELATED_LIMIT, Across, Index, MeasureRef, Page, Section, feed_entries, fixed_pages,
                     list_pages, measure_page, variant_sections)
 

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from .content import MEASURES_DIR, SOURCES_DIR, Loaded
-from .diagnostics import Diagnostic
+from .load import MEASURES_DIR, SOURCES_DIR, Loaded
+from ..diagnostics import Diagnostic
 
 
 class ReferenceMemo:
@@ -107,9 +107,9 @@ def _conversion(loaded: Loaded) -> list[Diagnostic]:
     """Regional forms and overrides keep the length of what they replace; an override applies
     somewhere, and its contexts hold its phrase. Where its phrase is not whole words (准营 in
     高标准营造) it is skipped, with a warning until the context is listed in applies_in or not_in."""
-    from .convert import occurrences, opencc_engine, phrase_pattern, placement
-    from .variants import BY_CODE
-    from .words import words_around
+    from ..convert.converter import occurrences, opencc_engine, phrase_pattern, placement
+    from ..variants import BY_CODE
+    from ..convert.words import words_around
 
     rules, problems = loaded.conversion, []
     seen: dict[tuple[str, str], object] = {}
@@ -196,8 +196,8 @@ def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
     The second is a warning: zh-tw written 台灣 where the Taiwan edition writes 臺灣 (or a Simplified
     character typed by mistake) is found by converting the form to Simplified and back; only with
     `forms`, when the conversion rules themselves are valid."""
-    from .convert import Converter, opencc_engine
-    from .variants import BY_CODE
+    from ..convert.converter import Converter, opencc_engine
+    from ..variants import BY_CODE
 
     problems = []
     if not loaded.incomplete("measure"):

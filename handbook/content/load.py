@@ -27,11 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
-from .diagnostics import Diagnostic, display_path, refusal
-from .files import Refused, UnreadableFile, read_regular, regular_files
-from .model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
+from ..diagnostics import Diagnostic, display_path, refusal
+from ..files import Refused, UnreadableFile, read_regular, regular_files
+from ..model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
                     SiteSettings, Source, Term, Topic, Unit)
-from .workers import fork_pool
+from ..workers import fork_pool
 from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"

@@ -22,9 +22,9 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from .convert import QUOTES, Converter, opencc_engine
-from .diagnostics import Diagnostic
-from .model import Override, SignOff
+from .converter import QUOTES, Converter, opencc_engine
+from ..diagnostics import Diagnostic
+from ..model import Override, SignOff
 from .opencc_data import one_to_many
 from .words import word_at
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 
-from .content import Loaded
-from .diagnostics import Diagnostic
-from .seeds import SeedError, UnreadableSeed, load_seed
+from .load import Loaded
+from ..diagnostics import Diagnostic
+from ..seeds.documents import SeedError, UnreadableSeed, load_seed
 
 CONTEXT = 12  # characters shown on each side of a difference
 

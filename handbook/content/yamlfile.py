@@ -21,7 +21,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .diagnostics import UNSAFE, UNSAFE_CHARACTERS, Diagnostic, escape, line_col
+from ..diagnostics import UNSAFE, UNSAFE_CHARACTERS, Diagnostic, escape, line_col
 
 MAX_BYTES = 512 * 1024
 # Levels of lists and mappings. Content nests at most four; libyaml's composer recurses on the C
