@@ -49,7 +49,7 @@ node-deps:
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
 	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
 
-# The browser tests (tests/browser.py) drive Debian's Chromium (Playwright's
+# The browser tests (devtools/browser.py) drive Debian's Chromium (Playwright's
 # own build is a download this network refuses) and check pages with vnu.jar
 # (Java); the bench's test runs bench/run.py, which measures under GNU time.
 # apt-get update runs only when something is missing.

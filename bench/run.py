@@ -24,7 +24,7 @@ subprocess run from the project root, as a maintainer would run them:
 - a rebuild after a one-measure edit (one topic swapped), twice: with
   `build.py build` again (a new process: whatever a second build costs), and
   in one process the way `build.py serve` rebuilds after an edit (a
-  `handbook.builder.Builder` kept between builds; "–" if the checkout has
+  `handbook.build.builder.Builder` kept between builds; "–" if the checkout has
   none);
 - the size of site/ and of site/pagefind/.
 
@@ -84,13 +84,21 @@ from pathlib import Path
 try:
     from handbook.build.builder import Builder
     from handbook.build.progress import Progress
-except ImportError:
-    sys.exit({NO_BUILDER})
+except ImportError:  # a checkout from before the package had subpackages
+    try:
+        from handbook.builder import Builder
+        from handbook.progress import Progress
+    except ImportError:
+        sys.exit({NO_BUILDER})
 try:  # as serve makes it: the search index in bundles
-    from handbook.search.pagefind import PREVIEW_SHARD_SIZE
+    from handbook.search.shards import PREVIEW_SHARD_SIZE
     options = dict(shard_size=PREVIEW_SHARD_SIZE)
 except ImportError:
-    options = dict()
+    try:
+        from handbook.search import PREVIEW_SHARD_SIZE
+        options = dict(shard_size=PREVIEW_SHARD_SIZE)
+    except ImportError:
+        options = dict()
 content, out, target, edited = map(Path, sys.argv[1:5])
 builder = Builder(Path.cwd(), content, out, None, Progress(), **options)
 builder.build()
@@ -214,7 +222,7 @@ def serve_rebuild(out: Path, target: Path, edited: str, timeout: float) -> tuple
 
 
 def pagefind_binary() -> Path:
-    """The binary the build uses (handbook/search.py looks in the same places)."""
+    """The binary the build uses (handbook/search/pagefind.py looks in the same places)."""
     if os.environ.get("PAGEFIND_BINARY_PATH"):
         return Path(os.environ["PAGEFIND_BINARY_PATH"])
     found = sorted((ROOT / "node_modules" / "@pagefind").glob("*/bin/pagefind_extended"))
@@ -326,7 +334,7 @@ def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, 
             row.serve_rebuild_s, row.serve_rebuild_stages = serve
             _log(size, f"  rebuild {row.serve_rebuild_s:.1f} s  {_stages(row.serve_rebuild_stages)}")
         else:
-            _log(size, "  this checkout has no handbook.builder.Builder to keep between builds; skipped")
+            _log(size, "  this checkout has no handbook.build.builder.Builder to keep between builds; skipped")
     except (BenchError, OSError) as error:
         row.error = f"{step}: {error}"
         _log(size, f"FAILED {row.error}")

@@ -1,8 +1,8 @@
-"""What a reader's first search downloads, per variant: JS, WASM, index chunks.
+"""What a reader's first search downloads, per edition: JS, WASM, index chunks.
 
 Builds the real site (or takes one already built, such as the benchmark's
 10,000-measure site, with --site), serves it on 127.0.0.1, opens each
-variant's search page in headless Chromium with an empty cache, runs one
+edition's search page in headless Chromium with an empty cache, runs one
 query, and adds up the bytes and the number of responses by kind. Prints a
 table; with --record, appends it to bench/RESULTS.md with the machine and
 versions.
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from handbook.build.builder import build  # noqa: E402
 from handbook.search.pagefind import PAGEFIND_VERSION  # noqa: E402
-from tests.browser import launch_browser, serve  # noqa: E402
+from devtools.browser import launch_browser, serve  # noqa: E402
 
 QUERY = "知识产权"
 GZIP = "gzip"  # what a compressing static host sends
@@ -51,7 +51,7 @@ def measure(built: Path | None = None) -> dict[str, Counter]:
         if not built:
             build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
         with serve(site) as base, launch_browser() as browser:
-            for variant in ("zh-hans", "zh-hk", "zh-tw"):
+            for edition in ("zh-hans", "zh-hk", "zh-tw"):
                 context = browser.new_context()  # empty cache
                 page = context.new_page()
                 sizes: Counter = Counter()
@@ -65,10 +65,10 @@ def measure(built: Path | None = None) -> dict[str, Counter]:
                         sizes[REQUESTS] += 1
 
                 context.on("response", count)  # the context also sees the worker's requests
-                page.goto(f"{base}{variant}/search/?q={quote(QUERY)}")
+                page.goto(f"{base}{edition}/search/?q={quote(QUERY)}")
                 page.wait_for_selector("#search[data-ready] #search-results li")
                 page.wait_for_load_state("networkidle")
-                out[variant] = sizes
+                out[edition] = sizes
                 context.close()
     return out
 

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handbook.build.builder import build  # noqa: E402
-from tests.browser import launch_browser, serve  # noqa: E402
+from devtools.browser import launch_browser, serve  # noqa: E402
 
 QUERIES = {"zh-hans": ["知识产权", "审批", "1+3+4"], "zh-hk": ["網上", "知識產權"], "zh-tw": ["智慧財產權", "審批"]}
 

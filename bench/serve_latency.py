@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.run import PYTHON, edit_one_measure, prepare  # noqa: E402
-from tests.browser import launch_browser, wait_until  # noqa: E402
+from devtools.browser import launch_browser, wait_until  # noqa: E402
 
 
 def free_port() -> int:

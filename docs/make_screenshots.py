@@ -14,9 +14,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handbook.builder import build  # noqa: E402
-from handbook.serve import serving  # noqa: E402
-from handbook.variants import VARIANTS  # noqa: E402
+from handbook.build.builder import build  # noqa: E402
+from devtools.browser import serve as serving  # noqa: E402
+from handbook.editions import EDITIONS  # noqa: E402
 
 MEASURE = "nansha-batch6-09"
 SIZES = {"desktop": (1280, 1500), "phone": (360, 1900)}
@@ -30,7 +30,7 @@ def main() -> None:
     out = ROOT / "docs" / "screenshots"
     out.mkdir(exist_ok=True)
     with serving(site) as base:
-        for variant in VARIANTS:
+        for variant in EDITIONS:
             for name, (width, height) in SIZES.items():
                 target = out / f"measure-{variant.code}-{name}.png"
                 subprocess.run(CHROMIUM + [f"--window-size={width},{height}", f"--screenshot={target}",

@@ -17,7 +17,7 @@ Subpackages, one stage each:
     build      the stages in order, a clean build or an update
     commands   the command line, the preview and development servers
 
-Shared by all: model (the typed records), variants (the editions), urls
+Shared by all: model (the typed records), editions (the editions), urls
 (every path the site has), files (every write), diagnostics (located
 errors), workers (processes that die with the build).
 """

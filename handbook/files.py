@@ -137,12 +137,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def write_staged(path: Path, data: bytes) -> None:
+    """Write a file into a folder no reader sees yet (a staged site): no need to write it atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:
     """Write `files` (relative path -> bytes) into a folder no reader sees yet (a staged site)."""
     for relative, data in files.items():
-        path = Path(folder, relative)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        write_staged(Path(folder, relative), data)
 
 
 def scratch_folder(target: Path, kind: str) -> Path:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from .editions import EDITIONS, Edition
+
 
 @dataclass(frozen=True)
 class Category:
@@ -49,7 +51,7 @@ class Topic:
     id: str
     name: str
     description: str
-    regional: tuple[tuple[str, str, str], ...] = ()  # (variant code, field, its own wording there): editorial
+    regional: tuple[tuple[str, str, str], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
@@ -72,17 +74,16 @@ class Term:
 
     id: str
     simplified: str  # as the measures write it
-    hk: str  # as Hong Kong readers write it
-    tw: str  # as Taiwan readers write it
+    forms: tuple[tuple[str, str], ...]  # (edition code, the word its readers write), e.g. ("zh-tw", "智慧財產權")
     also: tuple[str, ...] = ()  # what else readers type for it, in any script
     note: str = ""  # editorial, in Simplified (converted like the content)
     en: str = ""
     written: str = ""  # `simplified` as the edition's text writes it: converted with the content
     text_also: tuple[str, ...] = ()  # other words the measures use for the same concept
 
-    def form(self, variant_code: str) -> str:
+    def form(self, edition_code: str) -> str:
         """What the edition's readers write for it ("" for the Simplified edition: the text's own words)."""
-        return {"zh-hk": self.hk, "zh-tw": self.tw}.get(variant_code, "")
+        return next((word for code, word in self.forms if code == edition_code), "")
 
 
 @dataclass(frozen=True)
@@ -103,20 +104,20 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class Override:
-    """A reviewed conversion fix: this Simplified phrase becomes these words, per variant code.
+    """A reviewed conversion fix: this Simplified phrase becomes these words, per edition code.
 
     It applies where the phrase is whole words of the text (words.py), or in one of the contexts
     of `applies_in`; never in a context of `not_in`.
     """
 
     simplified: str
-    targets: tuple[tuple[str, str], ...]  # (variant code, converted phrase)
+    targets: tuple[tuple[str, str], ...]  # (edition code, converted phrase)
     why: str
     applies_in: tuple[str, ...] = ()  # contexts where it must apply (each holds the phrase)
     not_in: tuple[str, ...] = ()  # contexts where the phrase is part of other words: OpenCC decides
 
-    def target(self, variant_code: str) -> str | None:
-        return dict(self.targets).get(variant_code)
+    def target(self, edition_code: str) -> str | None:
+        return dict(self.targets).get(edition_code)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class RegionalForm:
     """A character form a region's own government writes where OpenCC's regional configuration
     writes another (税 -> 稅 in Hong Kong): docs/regional-usage.md has the evidence."""
 
-    edition: str  # variant code
+    edition: str  # edition code
     opencc: str  # what OpenCC writes, one character or a word
     writes: str  # what the region writes instead, as long
     example: str  # a Simplified text it applies to (tested)
@@ -158,4 +159,39 @@ class Handbook:
     conversion: ConversionRules
     review: tuple[SignOff, ...] = ()
     warnings: tuple = ()  # diagnostics.Diagnostic: shown, but they do not stop the build
-    reviewed: tuple = ()  # (variant code, review.Summary): how many conversion decisions are signed off
+    reviewed: tuple = ()  # (edition code, review.Summary): how many conversion decisions are signed off
+    editions: tuple[Edition, ...] = EDITIONS  # the first is the source (editions.py)
+
+    @property
+    def source_edition(self) -> Edition:
+        return self.editions[0]
+
+    def edition(self, code: str) -> Edition:
+        return next(e for e in self.editions if e.code == code)
+
+
+def same_objects(old: tuple, new: tuple) -> bool:
+    """The very same records, one by one: how a rebuild knows a part of content is unchanged (loading
+    keeps the record of every file that did not change), without comparing their values."""
+    return len(old) == len(new) and all(a is b for a, b in zip(old, new))
+
+
+# The fields of each record that are text a reader reads: converted for each edition (convert.py), checked
+# for what may not be in text (content.load's texts()). Ids, slugs, numbers, dates and URLs are not text.
+TEXT_FIELDS = {
+    Source: ("title", "short_title", "issuer", "number", "kind", "description", "notes"),
+    Category: ("name",),
+    Measure: ("title", "text", "scope"),
+    Unit: ("name",),
+    Topic: ("name", "description"),
+    Term: ("written", "note"),
+    SiteSettings: ("title", "description"),
+}
+# Of those, what the search index or its facets hold (search.queries: the query conversion tables).
+SEARCHED_FIELDS = {
+    Measure: ("title", "text", "scope"),
+    Source: ("title", "short_title", "number"),
+    Category: ("name",),
+    Unit: ("name",),
+    Topic: ("name",),
+}

@@ -1,7 +1,7 @@
-"""Every URL of the site comes from here.
+"""Every URL of the site, and the path of every file the build writes into it, comes from here.
 
-A page is named by a PageKey (kind and id), the same in every variant; its
-path is `<variant>/<kind-folder>/<id>/`. Links are written with the path of
+A page is named by a PageKey (kind and id), the same in every edition; its
+path is `<edition>/<kind-folder>/<id>/`. Links are written with the path of
 base_url in front, so the site works under a sub-path (/handbook/); canonical
 links, the sitemap and the feeds use base_url whole.
 """
@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
+SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/
+STATIC = "static"  # static/ of the project, copied as it is
 
 
 # The address a site is published at: http(s), a host, and a path of non-empty segments ending in /.
@@ -44,17 +46,37 @@ class PageKey:
     page: int = 1  # pages of a long list: 2, 3, … live under page/<n>/
 
 
-def page_path(variant_code: str, key: PageKey) -> str:
+def page_path(edition_code: str, key: PageKey) -> str:
     """Path of a page below the site root, e.g. zh-hk/measures/nansha-batch6-07/."""
     if key.kind in SINGLE_PAGES:
-        return f"{variant_code}/{SINGLE_PAGES[key.kind]}"
+        return f"{edition_code}/{SINGLE_PAGES[key.kind]}"
     more = f"page/{key.page}/" if key.page > 1 else ""
-    return f"{variant_code}/{FOLDERS[key.kind]}/{key.id}/{more}"
+    return f"{edition_code}/{FOLDERS[key.kind]}/{key.id}/{more}"
 
 
 def file_path(path: str) -> str:
     """The file that serves a path: directories get index.html."""
     return path + "index.html" if path.endswith("/") or not path else path
+
+
+def root_file(name: str) -> str:
+    """A file at the root of the site (ROOT_FILES: the edition chooser, 404, sitemap, robots.txt)."""
+    return file_path(ROOT_FILES[name])
+
+
+def static_path(name: str) -> str:
+    """A file of static/, as the site has it: static/search.js."""
+    return f"{STATIC}/{name}"
+
+
+def bundle_path(folder: str) -> str:
+    """A bundle of the search index (search.shards.Shard.folder): pagefind/zh-hk/0/."""
+    return f"{SEARCH_INDEX}/{folder}/"
+
+
+def search_data_path(edition_code: str, name: str) -> str:
+    """A file the search page loads besides the index: zh-hk/search/script.json, …/terms.json."""
+    return f"{page_path(edition_code, PageKey('search'))}{name}"
 
 
 @dataclass(frozen=True)
@@ -78,15 +100,15 @@ class Urls:
     def absolute(self, path: str) -> str:
         return self.origin + self.prefix + path
 
-    def page(self, variant_code: str, key: PageKey) -> str:
-        return self.href(page_path(variant_code, key))
+    def page(self, edition_code: str, key: PageKey) -> str:
+        return self.href(page_path(edition_code, key))
 
     def root(self, name: str) -> str:
         return self.href(ROOT_FILES[name])
 
     def search_bundle(self, folder: str) -> str:
         """A Pagefind bundle of the search index, e.g. pagefind/zh-hk/0/."""
-        return self.href(f"pagefind/{folder}/")
+        return self.href(bundle_path(folder))
 
     def static(self, name: str) -> str:
-        return self.href(f"static/{name}")
+        return self.href(static_path(name))

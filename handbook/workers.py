@@ -17,14 +17,17 @@ import signal
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _die_with_parent(parent: int) -> None:
+def _start(parent: int, setup, args: tuple) -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+    if setup is not None:
+        setup(*args)
 
 
-def fork_pool(processes: int) -> multiprocessing.pool.Pool:
-    """A pool of forked workers (they inherit what the parent has computed) that die with the parent."""
-    return multiprocessing.get_context("fork").Pool(processes, initializer=_die_with_parent,
-                                                    initargs=(os.getpid(),))
+def fork_pool(processes: int, setup=None, args: tuple = ()) -> multiprocessing.pool.Pool:
+    """A pool of forked workers (they inherit what the parent has computed) that die with the parent;
+    each runs `setup(*args)` first (the job: passed on by fork, never pickled)."""
+    return multiprocessing.get_context("fork").Pool(processes, initializer=_start,
+                                                    initargs=(os.getpid(), setup, args))

@@ -1,12 +1,12 @@
 """Helpers for the tests that look at built pages as a browser and a validator do.
 
-- `serve(directory, prefix)`: a quiet static HTTP server on 127.0.0.1, like
-  the static host the site is published on (404.html for missing files);
-- `launch_browser()`: Debian's Chromium, headless, driven by Playwright;
+- `serve(directory, prefix)`, `launch_browser()`, `wait_until(page, expression)`:
+  the static server on 127.0.0.1, Debian's headless Chromium and a wait that
+  the site's Content-Security-Policy allows, from devtools/browser.py (which
+  the benchmarks share), imported here for the tests;
 - `axe_violations(page)` / `format_violations(...)`: axe-core's WCAG 2.0/2.1
   A and AA rules plus best practices, run in a page;
 - `watch_csp(page)`: the Content-Security-Policy violations a page reports;
-- `wait_until(page, expression)`: page.wait_for_function under that policy;
 - `vnu_errors(paths)`: the Nu HTML Checker on many files in one JVM.
 
 Nothing here downloads anything: Chromium, Java and Node come from Debian,
@@ -18,73 +18,24 @@ skips its browser tests looks green.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
 import shutil
 import subprocess
-import time
 import urllib.parse
 from collections.abc import Iterable
 from pathlib import Path
 
-from handbook.commands.serve import serving
+# Shared with bench/; the tests import them from here.
+from devtools.browser import CHROMIUM, MISSING, launch_browser, serve, wait_until  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
-
-CHROMIUM = "/usr/bin/chromium"
-# --headless=new: the full browser, headless (the old mode is gone from Chrome
-# anyway); --no-sandbox: we run as root in a container, where the sandbox
-# cannot start; the rest keep a test run off the network and off /dev/shm,
-# which is small in containers.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # What "accessible" means for this project: WCAG 2.0 and 2.1, levels A and AA,
 # and axe's best practices (one main landmark, one h1, content in landmarks...).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
-
-MISSING = "run `make test-deps` to install it"
-
-
-# --- a static server: the one the handbook itself uses -----------------------
-
-serve = serving
-
-
-# --- the browser -------------------------------------------------------------
-
-@contextlib.contextmanager
-def launch_browser(**launch_options):
-    """Headless Debian Chromium under Playwright; yields a playwright Browser.
-
-    For a pytest fixture:  `with launch_browser() as browser: yield browser`.
-    Never downloads a browser: the executable is given, so Playwright's own
-    builds are not looked for.
-    """
-    from playwright.sync_api import sync_playwright
-
-    if not os.access(CHROMIUM, os.X_OK):
-        raise RuntimeError(f"{CHROMIUM} not found: {MISSING}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **launch_options)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
 
 # --- axe-core ----------------------------------------------------------------
 
@@ -173,28 +124,6 @@ def watch_csp(page) -> list[str]:
     log.on("Log.entryAdded", lambda event: note(event["entry"]["text"], event["entry"].get("url")))
     log.send("Log.enable")
     return found
-
-
-def wait_until(page, expression: str, timeout: float = 30_000, every: float = 25) -> None:
-    """Wait until a JavaScript expression is true in the page, checking every `every` ms.
-
-    Playwright's wait_for_function evaluates its predicate with eval, which
-    the site's Content-Security-Policy (sent by the test servers too) forbids;
-    page.evaluate is not subject to it.
-    """
-    from playwright.sync_api import Error
-
-    deadline = time.monotonic() + timeout / 1000
-    while True:
-        try:
-            if page.evaluate(expression):
-                return
-        except Error as error:  # the page navigated (a reload) while it was asked: ask the new one
-            if "context was destroyed" not in str(error) and "navigat" not in str(error):
-                raise
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:.0f} ms for: {expression}")
-        page.wait_for_timeout(every)
 
 
 # --- the Nu HTML Checker -----------------------------------------------------

@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def real_handbook():
+    """content/ checked once a session, when a test first asks (not while the tests are collected)."""
+    from handbook.content.checks import check_content
+    return check_content(ROOT / "content")
 
 
 def pytest_addoption(parser):

@@ -16,7 +16,7 @@ class PageFacts:
     lang: str = ""
     links: list[tuple[str, str, dict]] = field(default_factory=list)  # (tag, url, attributes)
     text: list[str] = field(default_factory=list)
-    variant_links: list[str] = field(default_factory=list)  # hrefs in the variant switch
+    variant_links: list[str] = field(default_factory=list)  # hrefs in the edition switch
 
 
 class _Reader(HTMLParser):

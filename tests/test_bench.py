@@ -42,7 +42,7 @@ def test_bench_measures_a_row_and_leaves_no_tree(tmp_path):
 
 
 def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
-    from bench.serve_latency import measure  # imports tests.browser: Chromium is needed from here on
+    from bench.serve_latency import measure  # imports devtools.browser: Chromium is needed from here on
 
     row = measure(57, 2, tmp_path)  # raises if a reloaded page does not show its edit
     assert len(row["reloaded"]) == len(row["searchable"]) == 2

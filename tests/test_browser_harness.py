@@ -1,4 +1,4 @@
-"""The browser harness (tests/browser.py) itself: the server, Chromium, axe and vnu.
+"""The browser harness (tests/browser.py, devtools/browser.py) itself: the server, Chromium, axe and vnu.
 
 Each check has a page that must fail it next to one that must pass, so a
 harness that always says "fine" is caught here before the site's tests

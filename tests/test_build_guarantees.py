@@ -167,12 +167,12 @@ def test_json_ld_cannot_end_its_script_or_hide_the_page(repo):
         assert "<!--<script>" in json.loads(blocks[0])["isPartOf"]["name"]
     with serve(out) as base, launch_browser() as browser:
         page = browser.new_page()
-        for variant in ("zh-hans", "zh-hk", "zh-tw"):
-            page.goto(f"{base}{variant}/measures/gzdd-2022-02/")
+        for edition in ("zh-hans", "zh-hk", "zh-tw"):
+            page.goto(f"{base}{edition}/measures/gzdd-2022-02/")
             seen = page.evaluate("""() => ({h1: document.querySelectorAll('h1').length,
                                           sheets: document.styleSheets.length,
                                           data: JSON.parse(document.querySelector('script[type="application/ld+json"]').text)})""")
-            assert seen["h1"] == 1 and seen["sheets"] >= 1, (variant, seen)
+            assert seen["h1"] == 1 and seen["sheets"] >= 1, (edition, seen)
             assert "<!--<script>" in seen["data"]["isPartOf"]["name"]
 
 

@@ -17,25 +17,23 @@ from handbook.content.checks import check_content
 from handbook.convert.converter import Converter, convert_content, placement
 from handbook.model import ConversionRules, Override
 from handbook.convert.opencc_data import dictionary
-from handbook.variants import BY_CODE, VARIANTS
-from tests.conftest import ROOT
+from handbook.editions import BY_CODE, EDITIONS
+from tests.conftest import ROOT, real_handbook
 
-HANDBOOK = check_content(ROOT / "content")
-RULES = HANDBOOK.conversion
-REGIONAL_ONLY = ConversionRules(RULES.regional, ())
-CASES = [(o, code, target) for o in RULES.overrides for code, target in o.targets]
+REGIONAL_ONLY = ConversionRules(real_handbook().conversion.regional, ())
+CASES = [(o, code, target) for o in real_handbook().conversion.overrides for code, target in o.targets]
 IDS = [f"{o.simplified}-{c}" for o, c, _ in CASES]
 
 
-def converters(rules=RULES):
+def converters(rules=real_handbook().conversion):
     return {code: Converter(BY_CODE[code], rules) for code in ("zh-hk", "zh-tw")}
 
 
 @pytest.mark.parametrize("override, code, target", CASES, ids=IDS)
 def test_each_override_fixes_what_opencc_gets_wrong_where_it_occurs(override, code, target):
-    with_fix, without = Converter(BY_CODE[code], RULES), Converter(BY_CODE[code], REGIONAL_ONLY)
-    texts = [t for m in HANDBOOK.content.measures for t in (m.title, m.text) if override.simplified in t]
-    texts += [t.name for t in HANDBOOK.content.topics if override.simplified in t.name]
+    with_fix, without = Converter(BY_CODE[code], real_handbook().conversion), Converter(BY_CODE[code], REGIONAL_ONLY)
+    texts = [t for m in real_handbook().content.measures for t in (m.title, m.text) if override.simplified in t]
+    texts += [t.name for t in real_handbook().content.topics if override.simplified in t.name]
     assert texts, "the phrase occurs nowhere"
     needed = False
     for text in texts:
@@ -49,7 +47,7 @@ def test_each_override_fixes_what_opencc_gets_wrong_where_it_occurs(override, co
 
 @pytest.mark.parametrize("override, code, target", CASES, ids=IDS)
 def test_each_override_applies_in_its_contexts_and_never_in_its_exclusions(override, code, target):
-    with_fix, without = Converter(BY_CODE[code], RULES), Converter(BY_CODE[code], REGIONAL_ONLY)
+    with_fix, without = Converter(BY_CODE[code], real_handbook().conversion), Converter(BY_CODE[code], REGIONAL_ONLY)
     for context in override.applies_in:
         at = context.index(override.simplified)
         assert with_fix(context)[at:at + len(target)] == target
@@ -97,20 +95,20 @@ def test_overlapping_fixes_the_longer_wins():
     assert Converter(BY_CODE["zh-tw"], ConversionRules((), (short, long)))("申请行政复议") == "申請行政覆議"
 
 
-REGIONAL_CASES = [(f.edition, f) for f in RULES.regional]
+REGIONAL_CASES = [(f.edition, f) for f in real_handbook().conversion.regional]
 
 
 @pytest.mark.parametrize("code, form", REGIONAL_CASES, ids=[f"{f.edition}-{f.opencc}" for _, f in REGIONAL_CASES])
 def test_each_regional_form_replaces_opencc_in_its_example(code, form):
-    variant = BY_CODE[code]
-    written = opencc.OpenCC(variant.opencc).convert(form.example)
+    edition = BY_CODE[code]
+    written = opencc.OpenCC(edition.opencc).convert(form.example)
     assert form.opencc in written, "OpenCC does not write this form for the example"
-    converted = Converter(variant, RULES)(form.example)
+    converted = Converter(edition, real_handbook().conversion)(form.example)
     at = written.index(form.opencc)
     assert converted[at:at + len(form.writes)] == form.writes
     other = "zh-tw" if code == "zh-hk" else "zh-hk"
-    if not any(f.edition == other and f.opencc == form.opencc for f in RULES.regional):
-        assert Converter(BY_CODE[other], RULES)(form.example) == \
+    if not any(f.edition == other and f.opencc == form.opencc for f in real_handbook().conversion.regional):
+        assert Converter(BY_CODE[other], real_handbook().conversion)(form.example) == \
             Converter(BY_CODE[other], ConversionRules())(form.example), "a form leaked into the other edition"
 
 
@@ -140,18 +138,18 @@ def test_quotation_marks_become_corner_brackets():
 
 
 def test_s2tw_keeps_vocabulary():
-    tw = Converter(BY_CODE["zh-tw"], RULES)
+    tw = Converter(BY_CODE["zh-tw"], real_handbook().conversion)
     assert tw("支持信息软件") == "支持信息軟件"  # s2twp would give 支援資訊軟體
 
 
 def test_ids_dates_and_numbers_never_pass_through_opencc():
-    for variant in VARIANTS[1:]:
-        converted = convert_content(HANDBOOK.content, Converter(variant, RULES))
-        for before, after in zip(HANDBOOK.content.measures, converted.measures):
+    for edition in EDITIONS[1:]:
+        converted = convert_content(real_handbook().content, Converter(edition, real_handbook().conversion))
+        for before, after in zip(real_handbook().content.measures, converted.measures):
             assert (after.id, after.source, after.number, after.category, after.units, after.topics) == \
                    (before.id, before.source, before.number, before.category, before.units, before.topics)
             assert after.text != before.text
-        for before, after in zip(HANDBOOK.content.sources, converted.sources):
+        for before, after in zip(real_handbook().content.sources, converted.sources):
             assert (after.id, after.date, after.seed) == (before.id, before.date, before.seed)
             assert [c.id for c in after.categories] == [c.id for c in before.categories]
 
@@ -167,8 +165,8 @@ def test_opencc_dictionaries_keep_the_length(name):
 
 @given(st.text(alphabet="发展范围后续参与制造“”‘’金发挥基户表行政复议准营高标税说台布abc 12。，"))
 def test_conversion_keeps_length(text):
-    for variant in VARIANTS:
-        assert len(Converter(variant, RULES)(text)) == len(text)
+    for edition in EDITIONS:
+        assert len(Converter(edition, real_handbook().conversion)(text)) == len(text)
 
 
 @given(st.lists(st.sampled_from(["高标准", "营造", "准营", "食品", "用户", "表示", "户表", "改造", "行政",

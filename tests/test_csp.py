@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from handbook.commands.serve import CONTENT_SECURITY_POLICY
-from handbook.variants import VARIANTS
+from handbook.editions import EDITIONS
 from tests.browser import serve, watch_csp
 from tests.conftest import ROOT
 from tests.sitecheck import html_pages
@@ -64,15 +64,15 @@ def test_json_ld_is_a_data_block_not_a_script(base, page):
     assert settled(page, violations) == []
 
 
-@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
-def test_search_finds_measures_in_its_worker(base, page, variant):
+@pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
+def test_search_finds_measures_in_its_worker(base, page, edition):
     violations = watch_csp(page)
     workers = []
     page.on("worker", lambda worker: workers.append(worker.url))
-    page.goto(f"{base}{variant}/measures/gzdd-2022-39/")
+    page.goto(f"{base}{edition}/measures/gzdd-2022-39/")
     page.fill("#site-search", "人才")  # the header's search box: a form sent to the search page
     page.press("#site-search", "Enter")
-    page.wait_for_url(f"{base}{variant}/{QUERY}")
+    page.wait_for_url(f"{base}{edition}/{QUERY}")
     try:
         page.wait_for_selector("#search[data-ready] #search-results li", timeout=10_000)
     except PlaywrightTimeout:

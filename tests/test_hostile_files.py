@@ -25,7 +25,7 @@ from handbook.build.builder import build
 from handbook.commands.cli import main
 from handbook.content.load import content_files, read_file
 from handbook.diagnostics import ContentError, Diagnostic
-from handbook.site.render import load_strings
+from handbook.site.strings import load_strings
 from handbook.content.yamlfile import MAX_BYTES, MAX_DEPTH, parse_yaml
 from tests.conftest import ROOT
 

@@ -9,7 +9,8 @@ import pytest
 
 from handbook.build.builder import Builder, build
 from handbook.content.checks import check_content
-from handbook.search.pagefind import pagefind_binary, shard_modulus, shard_number
+from handbook.search.pagefind import pagefind_binary
+from handbook.search.shards import shard_modulus, shard_number
 from tests.conftest import ROOT
 from tests.sitecheck import tree
 
@@ -72,7 +73,7 @@ def test_an_edit_rerenders_only_the_pages_that_show_it(project):
     before = (project / "site" / UNTOUCHED).stat().st_mtime_ns
     EDITS["topic"](project)
     report = builder.build()
-    # Per variant, 17 of 104 (listed one by one and read): the measure's page; the lists that show
+    # Per edition, 17 of 104 (listed one by one and read): the measure's page; the lists that show
     # it with its topics (topics regulation, credit and digital-government, its category, unit
     # and source); the home page (topic counts); and 9 measures whose related list changed.
     assert report.rendered == 3 * 17
@@ -142,7 +143,7 @@ def test_an_edit_reindexes_only_its_bundle(project, edit):
 
     report = builder.build()
 
-    # The edited measure's bundle in each variant, and every measure that hashes to the same bundle.
+    # The edited measure's bundle in each edition, and every measure that hashes to the same bundle.
     content = check_content(project / "content").content
     number = shard_number("nansha-batch6-07", shard_modulus(len(content.measures), 10))
     together = [m.id for m in content.measures if shard_number(m.id, 6) == number]

@@ -7,15 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-from handbook.content.checks import check_content
-from handbook.site.layout import changed_in_place, full_layout, updated_index, updated_layout, updated_related
+from handbook.convert.converter import Converters
+from handbook.site.layout import changed_in_place, full_layout, updated_layout, updated_related
 from handbook.model import Content
-from handbook.site.pages import Across, Index, related_ids, term_ids
-from handbook.site.render import RenderCache, Renderer
-from handbook.variants import VARIANTS
-from tests.conftest import ROOT
+from handbook.site.index import Index, related_ids, term_ids
+from handbook.site.pages import Across
+from handbook.site.plan import plan_site
+from handbook.site.strings import load_strings
+from handbook.editions import EDITIONS
+from tests.conftest import ROOT, real_handbook
 
-CONTENT = check_content(ROOT / "content").content
 STRINGS = {"about_title": "关于", "search_title": "搜索", "glossary_title": "用语", "glossary_intro": "同一概念"}
 BUNDLES = ("/pagefind/zh-hans/0/",)
 PAGE_SIZE = 3  # short lists: an edit moves measures across pages
@@ -56,13 +57,13 @@ def edited(content: Content, rng: random.Random) -> Content:
 @pytest.mark.parametrize("seed", range(8))
 def test_edits_laid_out_again_equal_a_full_layout(seed):
     rng = random.Random(seed)
-    content = CONTENT
+    content = real_handbook().content
     layout, related = laid_out(content)
     for _ in range(15):
         new = edited(content, rng)
         changed = changed_in_place(content, new)
         assert changed, "the edit kept the handbook's shape"
-        index = updated_index(layout.index, new, changed)
+        index = layout.index.updated(new, changed)
         related, differ = updated_related(related, layout.index, index, changed)
         again, fresh = updated_layout(layout, index, STRINGS, across(new, related), differ, changed, PAGE_SIZE)
 
@@ -79,26 +80,30 @@ def test_edits_laid_out_again_equal_a_full_layout(seed):
 
 
 def test_a_change_of_shape_is_laid_out_whole():
-    measures = CONTENT.measures
-    assert changed_in_place(CONTENT, replace(CONTENT, measures=measures[:-1])) is None  # one removed
+    content = real_handbook().content
+    measures = content.measures
+    assert changed_in_place(content, replace(content, measures=measures[:-1])) is None  # one removed
     renumbered = replace(measures[0], number=measures[0].number + 100)
-    assert changed_in_place(CONTENT, replace(CONTENT, measures=(renumbered, *measures[1:]))) is None
-    topic = replace(CONTENT.topics[0], description="改")
-    assert changed_in_place(CONTENT, replace(CONTENT, topics=(topic, *CONTENT.topics[1:]))) is None
-    assert changed_in_place(CONTENT, replace(CONTENT)) == []
+    assert changed_in_place(content, replace(content, measures=(renumbered, *measures[1:]))) is None
+    topic = replace(content.topics[0], description="改")
+    assert changed_in_place(content, replace(content, topics=(topic, *content.topics[1:]))) is None
+    assert changed_in_place(content, replace(content)) == []
 
 
 def test_a_rebuild_lays_out_only_what_an_edit_touched():
-    """The renderer keeps each variant's layout and, after a topic edit, lays out a few pages again."""
-    handbook = check_content(ROOT / "content")
-    cache = RenderCache()
-    Renderer(handbook, ROOT / "templates", None, cache).remember_all()
+    """The plan keeps each edition's layout and, after a topic edit, lays out a few pages again,
+    and only those are rendered again."""
+    handbook = real_handbook()
+    strings, converters = load_strings(ROOT / "templates"), Converters()
+    before = plan_site(handbook, strings, None, None, converters)
     m = handbook.content.measures[10]
-    edit = replace(handbook.content, measures=tuple(replace(x, topics=("credit",)) if x is m else x
-                                                   for x in handbook.content.measures))
-    again = Renderer(replace(handbook, content=edit), ROOT / "templates", None, cache)
-    whole = Renderer(replace(handbook, content=edit), ROOT / "templates", None, RenderCache())
-    for variant in VARIANTS:
-        p = again.prepared(variant)
-        assert p.layout.sections == whole.prepared(variant).layout.sections
-        assert 0 < len(p.dirty) < 30 < len(whole.prepared(variant).dirty)
+    edit = replace(handbook, content=replace(handbook.content, measures=tuple(
+        replace(x, topics=("credit",)) if x is m else x for x in handbook.content.measures)))
+    again = plan_site(edit, strings, None, before, converters)
+    whole = plan_site(edit, strings, None, None, converters)
+    for b, p, w in zip(before.editions, again.editions, whole.editions):
+        assert p.layout.sections == w.layout.sections and p.pages == w.pages and p.files == w.files
+        assert 0 < len(p.redo) < 30 < len(w.redo) == len(w.pages)
+        differ = {key for key, page in w.pages.items() if b.pages.get(key) != page}
+        assert differ and differ <= {page.key for page in p.redo}  # every page that differs is rendered again
+    assert plan_site(handbook, strings, None, before, converters).editions[0].redo == ()  # nothing changed

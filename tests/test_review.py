@@ -12,13 +12,12 @@ from handbook.content.load import load
 from handbook.convert.converter import Converter
 from handbook.model import ConversionRules, SignOff
 from handbook.convert.review import LISTED, OPENCC, OVERRIDE, REGIONAL, Reviewer, text_places, unreviewed_warnings
-from handbook.variants import BY_CODE
-from tests.conftest import ROOT
-
-RULES = check_content(ROOT / "content").conversion
+from handbook.editions import BY_CODE
+from tests.conftest import ROOT, real_handbook
 
 
-def places_of(text: str, code: str = "zh-hk", rules=RULES):
+
+def places_of(text: str, code: str = "zh-hk", rules=real_handbook().conversion):
     return {p.offset: p for p in text_places(text, Converter(BY_CODE[code], rules))}
 
 
@@ -41,7 +40,7 @@ def test_a_decision_is_the_character_in_its_word():
     assert first.context == "开[发]区" and first.digest == again.digest
     assert other.digest != first.digest
     assert places_of("推进开发区建设", "zh-tw")[3].digest != first.digest  # another edition
-    without = places_of("人才引导基金发挥作用", rules=ConversionRules(RULES.regional, ()))[6]
+    without = places_of("人才引导基金发挥作用", rules=ConversionRules(real_handbook().conversion.regional, ()))[6]
     assert without.chosen == "髮" and without.digest != places_of("人才引导基金发挥作用")[6].digest
 
 

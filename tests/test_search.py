@@ -1,9 +1,9 @@
-"""Search in a real browser: recall and precision, in every variant, whichever script is typed.
+"""Search in a real browser: recall and precision, in every edition, whichever script is typed.
 
 The truth for each query is computed from the content by plain substring
 search over what a measure page shows and the index holds (title, source
 title and number, date, category, topics, units, 推广范围, official text),
-in the page's variant. Each query is typed in the page's own script and in
+in the page's edition. Each query is typed in the page's own script and in
 the other two; the other scripts must find what the right one finds.
 """
 
@@ -18,10 +18,10 @@ import pytest
 from handbook.build.builder import Builder, build
 from handbook.content.checks import check_content
 from handbook.convert.converter import Converter, convert_content
-from handbook.site.pages import Index
-from handbook.variants import BY_CODE, VARIANTS
+from handbook.site.index import Index
+from handbook.editions import BY_CODE, EDITIONS
 from tests.browser import launch_browser, serve, wait_until
-from tests.conftest import ROOT
+from tests.conftest import ROOT, real_handbook
 
 # Two-character words, longer terms, names of units and programmes, all from the content.
 QUERIES = """
@@ -32,7 +32,6 @@ QUERIES = """
 """.split()
 
 RECALL, PRECISION = 1.0, 1.0  # exact strings: what was typed is what is found, and only that
-HANDBOOK = check_content(ROOT / "content")
 
 
 def page_text(ref) -> str:
@@ -44,13 +43,13 @@ def page_text(ref) -> str:
 
 
 def truth() -> dict[str, dict[str, set[str]]]:
-    """variant code -> Simplified query -> ids of the measures whose page contains it (in that script)."""
+    """edition code -> Simplified query -> ids of the measures whose page contains it (in that script)."""
     out = {}
-    for variant in VARIANTS:
-        convert = Converter(variant, HANDBOOK.conversion)
-        index = Index(convert_content(HANDBOOK.content, convert))
+    for edition in EDITIONS:
+        convert = Converter(edition, real_handbook().conversion)
+        index = Index(convert_content(real_handbook().content, convert))
         texts = {ref.measure.id: page_text(ref) for ref in index.refs}
-        out[variant.code] = {q: {i for i, text in texts.items() if convert(q) in text} for q in QUERIES}
+        out[edition.code] = {q: {i for i, text in texts.items() if convert(q) in text} for q in QUERIES}
     return out
 
 
@@ -58,7 +57,7 @@ TRUTH = truth()
 
 
 def typed(query: str, script: str) -> str:
-    return Converter(BY_CODE[script], HANDBOOK.conversion)(query)
+    return Converter(BY_CODE[script], real_handbook().conversion)(query)
 
 
 @pytest.fixture(scope="module")
@@ -69,12 +68,12 @@ def browser():
 
 @contextmanager
 def searching(out, browser):
-    """search(variant, query) -> measure ids found, in a real browser on the site in `out`."""
+    """search(edition, query) -> measure ids found, in a real browser on the site in `out`."""
     with serve(out, "/handbook/") as base:
         page = browser.new_page()
 
-        def search(variant: str, query: str) -> list[str]:
-            page.goto(f"{base}{variant}/search/?q={quote(query)}")
+        def search(edition: str, query: str) -> list[str]:
+            page.goto(f"{base}{edition}/search/?q={quote(query)}")
             page.wait_for_selector("#search[data-ready]")
             while page.is_visible("#more-results"):
                 count = page.locator("#search-results li").count()
@@ -101,11 +100,11 @@ def test_queries_come_from_the_content():
         assert TRUTH["zh-hans"][query], f"{query} occurs in no measure"
 
 
-def measure(search, variant: str, script: str) -> tuple[float, float, list[str]]:
+def measure(search, edition: str, script: str) -> tuple[float, float, list[str]]:
     recalls, precisions, misses = [], [], []
     for query in QUERIES:
-        expected = TRUTH[variant][query]
-        found = search(variant, typed(query, script))
+        expected = TRUTH[edition][query]
+        found = search(edition, typed(query, script))
         recalls.append(len(expected & set(found)) / len(expected))
         top = found[:10]
         precisions.append(len(expected & set(top)) / len(top) if top else 0.0)
@@ -114,20 +113,20 @@ def measure(search, variant: str, script: str) -> tuple[float, float, list[str]]
     return statistics.mean(recalls), statistics.mean(precisions), misses
 
 
-@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
-def test_recall_and_precision_in_every_script(search_page, variant):
+@pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
+def test_recall_and_precision_in_every_script(search_page, edition):
     lines = []
-    for script in [variant] + [v.code for v in VARIANTS if v.code != variant]:
-        recall, precision, misses = measure(search_page, variant, script)
-        mode = "same script" if script == variant else f"typed in {script}"
-        lines.append(f"{variant} pages, {mode}: recall {recall:.3f}, P@10 {precision:.3f} ({len(QUERIES)} queries)")
+    for script in [edition] + [v.code for v in EDITIONS if v.code != edition]:
+        recall, precision, misses = measure(search_page, edition, script)
+        mode = "same script" if script == edition else f"typed in {script}"
+        lines.append(f"{edition} pages, {mode}: recall {recall:.3f}, P@10 {precision:.3f} ({len(QUERIES)} queries)")
         print(lines[-1], *("   " + m for m in misses), sep="\n")
         assert recall >= RECALL and precision >= PRECISION, "\n".join(lines + misses)
 
 
 def test_facets_return_exactly_the_measures_with_that_value(search_page):
     page, base = search_page.page, search_page.base
-    content = convert_content(HANDBOOK.content, Converter(BY_CODE["zh-hk"], HANDBOOK.conversion))
+    content = convert_content(real_handbook().content, Converter(BY_CODE["zh-hk"], real_handbook().conversion))
     index = Index(content)
     finance = next(t for t in content.topics if t.id == "finance")
     tax = next(u for u in content.units if u.id == "tax")
@@ -223,17 +222,17 @@ def test_an_index_in_bundles_finds_what_one_index_finds(search_page, browser, tm
     out = tmp_path / "site"
     Builder(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/", keep_state=False, shard_size=10).build()
     bundles = {p.relative_to(out / "pagefind").as_posix() for p in (out / "pagefind").glob("*/*")}
-    assert bundles == {f"{v.code}/{n}" for v in VARIANTS for n in range(6)}  # 57 measures, 10 a bundle
+    assert bundles == {f"{v.code}/{n}" for v in EDITIONS for n in range(6)}  # 57 measures, 10 a bundle
     assert not list((out / "pagefind").glob("*/*/pagefind-ui.js"))  # only what the search page loads
     assert not list((out / "pagefind").glob("*/[1-9]/pagefind.js"))  # merged bundles bring no code
     one = search_page.page
     with searching(out, browser) as search:
-        for variant in VARIANTS:
+        for edition in EDITIONS:
             for query in QUERIES[::5]:
-                expected = search_page(variant.code, query)
-                assert expected and sorted(search(variant.code, query)) == sorted(expected), (variant.code, query)
-            search.page.goto(f"{search.base}{variant.code}/search/")
+                expected = search_page(edition.code, query)
+                assert expected and sorted(search(edition.code, query)) == sorted(expected), (edition.code, query)
+            search.page.goto(f"{search.base}{edition.code}/search/")
             search.page.wait_for_selector("#search[data-ready]")
-            one.goto(f"{search_page.base}{variant.code}/search/")
+            one.goto(f"{search_page.base}{edition.code}/search/")
             one.wait_for_selector("#search[data-ready]")
             assert search.page.inner_text("#facets") == one.inner_text("#facets")  # counts added up

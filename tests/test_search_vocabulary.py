@@ -21,11 +21,12 @@ import yaml
 
 from handbook.build.builder import build
 from handbook.convert.converter import Converter, convert_content
-from handbook.site.pages import Index
-from handbook.variants import BY_CODE, VARIANTS
+from handbook.site.index import Index
+from handbook.editions import BY_CODE, EDITIONS
 from tests.browser import wait_until
 from tests.conftest import ROOT
-from tests.test_search import HANDBOOK, page_text, searching
+from tests.test_search import page_text, searching
+from tests.conftest import real_handbook
 
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
 RECALL, PRECISION = 0.95, 0.90
@@ -41,11 +42,11 @@ def official(ref) -> str:
 def expected() -> dict[str, dict[str, set[str]]]:
     """edition -> query -> the measures whose official content in that edition holds a word it means."""
     out = {}
-    for variant in VARIANTS:
-        convert = Converter(variant, HANDBOOK.conversion)
-        index = Index(convert_content(HANDBOOK.content, convert))
+    for edition in EDITIONS:
+        convert = Converter(edition, real_handbook().conversion)
+        index = Index(convert_content(real_handbook().content, convert))
         pages = {ref.measure.id: official(ref).lower() for ref in index.refs}
-        out[variant.code] = {q["q"]: {i for i, text in pages.items() if any(convert(w).lower() in text for w in q["means"])}
+        out[edition.code] = {q["q"]: {i for i, text in pages.items() if any(convert(w).lower() in text for w in q["means"])}
                              for group in QUERIES.values() for q in group}
     return out
 
@@ -83,15 +84,15 @@ def test_the_query_set_is_large_and_every_query_has_measures():
             assert ids, f"{query} means nothing in {code}"
 
 
-@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
-def test_readers_find_what_they_mean_in_every_group(search, variant):
+@pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
+def test_readers_find_what_they_mean_in_every_group(search, edition):
     lines, misses = [], []
     for group, queries in QUERIES.items():
         recalls, precisions = [], []
         for q in queries:
-            want = EXPECTED[variant][q["q"]]
-            found = search(variant, q["q"])
-            assert found, f"{variant}: {q['q']!r} returned nothing, though {sorted(want)} are about it"
+            want = EXPECTED[edition][q["q"]]
+            found = search(edition, q["q"])
+            assert found, f"{edition}: {q['q']!r} returned nothing, though {sorted(want)} are about it"
             recalls.append(len(want & set(found)) / len(want))
             top = found[:10]
             precisions.append(len(want & set(top)) / len(top))
@@ -99,7 +100,7 @@ def test_readers_find_what_they_mean_in_every_group(search, variant):
                 misses.append(f"   {group} {q['q']!r}: recall {recalls[-1]:.2f}, P@10 {precisions[-1]:.2f}, "
                               f"missed {sorted(want - set(found))}, extra {sorted(set(top) - want)}")
         recall, precision = statistics.mean(recalls), statistics.mean(precisions)
-        lines.append(f"{variant} {group}: recall {recall:.3f}, P@10 {precision:.3f} ({len(queries)} queries)")
+        lines.append(f"{edition} {group}: recall {recall:.3f}, P@10 {precision:.3f} ({len(queries)} queries)")
         assert recall >= RECALL and precision >= PRECISION, "\n".join(lines + misses)
     print(*lines, *misses, sep="\n")
 
@@ -112,16 +113,16 @@ def results(page) -> list[dict]:
         id: li.querySelector('a').pathname.replace(/\\/$/, '').split('/').pop()}))""")
 
 
-def open_search(search, variant: str, query: str, extra: str = ""):
+def open_search(search, edition: str, query: str, extra: str = ""):
     page = search.page
-    page.goto(f"{search.base}{variant}/search/?q={quote(query)}{extra}")
+    page.goto(f"{search.base}{edition}/search/?q={quote(query)}{extra}")
     page.wait_for_selector("#search[data-ready]")
     return page
 
 
 def test_a_result_shows_its_title_source_and_number_and_official_text_marked_where_it_matches(search):
-    content = {v.code: {r.measure.id: r for r in Index(convert_content(HANDBOOK.content, Converter(v, HANDBOOK.conversion))).refs}
-               for v in VARIANTS}
+    content = {v.code: {r.measure.id: r for r in Index(convert_content(real_handbook().content, Converter(v, real_handbook().conversion))).refs}
+               for v in EDITIONS}
     page = open_search(search, "zh-tw", "智慧財產權")
     shown = results(page)
     assert shown
@@ -160,44 +161,44 @@ def facet_counts(page) -> dict[str, int]:
 
 
 def test_facet_counts_are_those_of_the_query_from_the_first_render(search):
-    for variant, query, extra in (("zh-tw", "智慧財產權", ""), ("zh-hans", "知识产权", ""), ("zh-hk", "網上", ""),
+    for edition, query, extra in (("zh-tw", "智慧財產權", ""), ("zh-hans", "知识产权", ""), ("zh-hk", "網上", ""),
                                   ("zh-hans", "1+3+4", ""),
                                   ("zh-hans", "知识产权", "&source=" + quote("广州开发区营商环境改革创新经验做法"))):
-        page = open_search(search, variant, query, extra)
+        page = open_search(search, edition, query, extra)
         while page.is_visible("#more-results"):
             page.click("#more-results")
         ids = [i["id"] for i in results(page)]
-        refs = {r.measure.id: r for r in Index(convert_content(HANDBOOK.content,
-                                                                Converter(BY_CODE[variant], HANDBOOK.conversion))).refs}
+        refs = {r.measure.id: r for r in Index(convert_content(real_handbook().content,
+                                                                Converter(BY_CODE[edition], real_handbook().conversion))).refs}
         counts = facet_counts(page)
         if not extra:  # with a source ticked, Pagefind counts each source as if it were ticked instead
             for source in {r.source for r in refs.values()}:
-                assert counts[source.short_title] == sum(refs[i].source is source for i in ids), (variant, query)
+                assert counts[source.short_title] == sum(refs[i].source is source for i in ids), (edition, query)
         for topic in {t for r in refs.values() for t in r.topics}:
-            assert counts[topic.name] == sum(topic in refs[i].topics for i in ids), (variant, query, topic.name)
+            assert counts[topic.name] == sum(topic in refs[i].topics for i in ids), (edition, query, topic.name)
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
 def test_the_first_result_is_in_view_without_scrolling(search, browser, size):
     page = browser.new_page(viewport={"width": size[0], "height": size[1]})
-    for variant in VARIANTS:
-        page.goto(f"{search.base}{variant.code}/search/?q={quote('审批')}")
+    for edition in EDITIONS:
+        page.goto(f"{search.base}{edition.code}/search/?q={quote('审批')}")
         page.wait_for_selector("#search[data-ready]")
         box = page.locator("#search-results li").first.bounding_box()
-        assert box and box["y"] + 40 <= size[1], (variant.code, size, box)
+        assert box and box["y"] + 40 <= size[1], (edition.code, size, box)
         assert not page.locator("#facets").evaluate("d => d.open")  # the filters wait, folded, above the results
         assert page.evaluate("document.scrollingElement.scrollWidth") <= size[0]
     page.close()
 
 
 def test_a_match_in_the_title_ranks_above_one_in_the_body_and_the_topic_above_a_passing_mention(search):
-    refs = {r.measure.id: r for r in Index(HANDBOOK.content).refs}
-    for variant, query in (("zh-hans", "知识产权"), ("zh-tw", "智慧財產權"), ("zh-hk", "知識產權")):
-        order = [i["id"] for i in results(open_search(search, variant, query))]
+    refs = {r.measure.id: r for r in Index(real_handbook().content).refs}
+    for edition, query in (("zh-hans", "知识产权"), ("zh-tw", "智慧財產權"), ("zh-hk", "知識產權")):
+        order = [i["id"] for i in results(open_search(search, edition, query))]
         in_title = [i for i in order if "知识产权" in refs[i].measure.title]
-        assert order[:len(in_title)] == in_title and in_title, (variant, order)
+        assert order[:len(in_title)] == in_title and in_title, (edition, order)
         on_topic = [i for i in order if "intellectual-property" in refs[i].measure.topics]
-        assert order[:len(on_topic)] == on_topic, (variant, order)  # then the measures filed under the topic
+        assert order[:len(on_topic)] == on_topic, (edition, order)  # then the measures filed under the topic
         assert len(order) > len(on_topic)  # and the passing mentions after them
 
 
@@ -206,7 +207,7 @@ def test_digits_and_symbols_mean_that_string(search):
                        ("12345", ["gzdd-2022-36"]), ("２０２１年底", None)):
         found = search("zh-hans", query)
         if ids is None:
-            assert found and all("2021年底" in page_text(r) for r in Index(HANDBOOK.content).refs if r.measure.id in found)
+            assert found and all("2021年底" in page_text(r) for r in Index(real_handbook().content).refs if r.measure.id in found)
         else:
             assert found == ids, query
 

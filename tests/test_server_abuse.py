@@ -19,8 +19,9 @@ import time
 
 import pytest
 
+from devtools.browser import serve
 from handbook.commands.devserver import EVENTS, SCRIPT, BuildState, _LiveHandler, live_handler
-from handbook.commands.serve import HOST, _Handler, _Server, serving
+from handbook.commands.serve import HOST, SiteHandler, _Server
 
 TIMEOUT = 0.5  # the servers' timeout in these tests, for 10 s
 SECRET = b"outside the site"
@@ -44,8 +45,8 @@ def site(tmp_path):
 @pytest.fixture
 def port(site, monkeypatch):
     """The site served at /handbook/, timing out after TIMEOUT; yields the server's port."""
-    monkeypatch.setattr(_Handler, "timeout", TIMEOUT)
-    with serving(site, "/handbook/") as base:
+    monkeypatch.setattr(SiteHandler, "timeout", TIMEOUT)
+    with serve(site, "/handbook/") as base:
         yield int(base.split(":")[2].split("/")[0])
 
 
@@ -55,11 +56,11 @@ def live(site, monkeypatch):
 
     Yields (port, state): state.publish() is a build that the streams report.
     """
-    monkeypatch.setattr(_Handler, "timeout", TIMEOUT)
+    monkeypatch.setattr(SiteHandler, "timeout", TIMEOUT)
     monkeypatch.setattr(_LiveHandler, "keepalive", TIMEOUT / 5)
     monkeypatch.setattr(_LiveHandler, "max_streams", 2)
     state = BuildState()
-    with serving(site, "/handbook/", handler=live_handler(state)) as base:
+    with serve(site, "/handbook/", handler=live_handler(state)) as base:
         yield int(base.split(":")[2].split("/")[0]), state
 
 
@@ -174,8 +175,8 @@ def test_odd_but_valid_targets_are_served_from_the_folder(port, capfd, target, s
 
 def test_at_the_root_too(site, monkeypatch, capfd):
     # `build.py serve` of a site built for http://127.0.0.1:8000/: prefix "/".
-    monkeypatch.setattr(_Handler, "timeout", TIMEOUT)
-    with serving(site, "/") as base:
+    monkeypatch.setattr(SiteHandler, "timeout", TIMEOUT)
+    with serve(site, "/") as base:
         port = int(base.split(":")[2].split("/")[0])
         for target in (b"/%00", b"/" + b"a" * 60_000, b"/%2e%2e/secret.txt", b"/sub/../../secret.txt"):
             status, body = get(port, target)
@@ -253,7 +254,7 @@ def test_a_request_trickling_in_is_cut_off_at_the_timeout(port, capfd):
 
 
 def test_connections_beyond_the_bound_get_503_at_once(port, monkeypatch, capfd):
-    monkeypatch.setattr(_Handler, "timeout", 4 * TIMEOUT)  # the idle ones stay while the others knock
+    monkeypatch.setattr(SiteHandler, "timeout", 4 * TIMEOUT)  # the idle ones stay while the others knock
     before = threading.active_count()
     limit = _Server.max_connections
     idle = [connect(port) for _ in range(limit)]  # accepted in order: the next ones find no place
@@ -341,6 +342,6 @@ def test_a_stream_that_stops_reading_is_freed_when_it_ends(live, monkeypatch, ca
 
 
 def test_by_default_clients_time_out_and_connections_are_bounded():
-    assert 0 < _Handler.timeout <= 10
+    assert 0 < SiteHandler.timeout <= 10
     assert 0 < _LiveHandler.max_streams < _Server.max_connections <= 64
-    assert _Handler.timeout < _LiveHandler.keepalive < _LiveHandler.lifetime <= 600
+    assert SiteHandler.timeout < _LiveHandler.keepalive < _LiveHandler.lifetime <= 600

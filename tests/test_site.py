@@ -1,4 +1,4 @@
-"""The real build: every page in every variant, links, switches, conversion, atomicity."""
+"""The real build: every page in every edition, links, switches, conversion, atomicity."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from handbook.build.builder import build
 from handbook.diagnostics import ContentError
 from handbook.files import leftovers
 from handbook.search.pagefind import pagefind_binary
-from handbook.variants import VARIANTS
+from handbook.editions import EDITIONS
 from tests.conftest import ROOT
 from tests.sitecheck import html_pages, nested_marks, read_page, target_file, tree
 
@@ -38,18 +38,18 @@ def root_site(tmp_path_factory) -> Path:
 def test_every_page_exists_in_every_variant(root_site):
     measure_ids = sorted(p.stem for p in (ROOT / "content/measures").rglob("*.yaml"))
     assert len(measure_ids) == 57
-    for variant in VARIANTS:
-        base = root_site / variant.code
+    for edition in EDITIONS:
+        base = root_site / edition.code
         assert len(list((base / "measures").glob("*/index.html"))) == 57
         for page in ("index.html", "about/index.html", "feed.xml", "sources/gzdd-2022/index.html",
                      "sources/nansha-batch6/index.html", "topics/finance/index.html", "units/tax/index.html",
                      "categories/government-functions/index.html"):
-            assert (base / page).is_file(), f"{variant.code}/{page}"
+            assert (base / page).is_file(), f"{edition.code}/{page}"
     for name in ("index.html", "404.html", "sitemap.xml", "robots.txt", "static/style.css"):
         assert (root_site / name).is_file()
-    # The same set of pages in each variant.
+    # The same set of pages in each edition.
     shapes = {v.code: sorted(p.relative_to(root_site / v.code).as_posix() for p in (root_site / v.code).rglob("*"))
-              for v in VARIANTS}
+              for v in EDITIONS}
     assert shapes["zh-hans"] == shapes["zh-hk"] == shapes["zh-tw"]
 
 
@@ -70,12 +70,12 @@ def test_every_internal_link_and_asset_resolves(site):
 
 def test_variant_switch_points_at_the_same_page(site):
     out, prefix = site
-    for variant in VARIANTS:
-        for page in html_pages(out / variant.code):
-            relative = page.relative_to(out / variant.code).as_posix().removesuffix("index.html")
+    for edition in EDITIONS:
+        for page in html_pages(out / edition.code):
+            relative = page.relative_to(out / edition.code).as_posix().removesuffix("index.html")
             facts = read_page(page)
-            assert facts.lang == variant.lang, page
-            assert facts.variant_links == [f"{prefix}{v.code}/{relative}" for v in VARIANTS], page
+            assert facts.lang == edition.lang, page
+            assert facts.variant_links == [f"{prefix}{v.code}/{relative}" for v in EDITIONS], page
 
 
 def test_pages_need_no_third_party_requests(root_site):
@@ -86,26 +86,26 @@ def test_pages_need_no_third_party_requests(root_site):
 
 
 def test_conversions_taken_from_the_real_content(root_site):
-    def text(variant, measure):
-        return " ".join(read_page(root_site / variant / "measures" / measure / "index.html").text)
+    def text(edition, measure):
+        return " ".join(read_page(root_site / edition / "measures" / measure / "index.html").text)
 
-    for variant in ("zh-hk", "zh-tw"):
-        assert "發展" in text(variant, "nansha-batch6-06") and "发展" not in text(variant, "nansha-batch6-06")
-        assert "範圍" in text(variant, "nansha-batch6-01")  # 推广范围
-        assert "後續" in text(variant, "nansha-batch6-04")  # 后续管理
-        assert "行政復議" in text(variant, "nansha-batch6-16")  # a reviewed override (content/conversion.yaml)
+    for edition in ("zh-hk", "zh-tw"):
+        assert "發展" in text(edition, "nansha-batch6-06") and "发展" not in text(edition, "nansha-batch6-06")
+        assert "範圍" in text(edition, "nansha-batch6-01")  # 推广范围
+        assert "後續" in text(edition, "nansha-batch6-04")  # 后续管理
+        assert "行政復議" in text(edition, "nansha-batch6-16")  # a reviewed override (content/conversion.yaml)
     assert "電子臺賬" in text("zh-tw", "nansha-batch6-05") and "電子台賬" in text("zh-hk", "nansha-batch6-05")
     assert "发展" in text("zh-hans", "nansha-batch6-06")
 
 
 def test_traditional_pages_use_corner_brackets(root_site):
-    for variant in ("zh-hk", "zh-tw"):
-        for page in html_pages(root_site / variant):
+    for edition in ("zh-hk", "zh-tw"):
+        for page in html_pages(root_site / edition):
             body = page.read_text(encoding="utf-8")
             assert "“" not in body and "”" not in body and "‘" not in body and "’" not in body, page
         # Measure 27 closes a quote it never opened (水平”。): the lone mark converts too.
-        assert "服務水平」。" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
-        assert "「交易所直通車」" in (root_site / variant / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+        assert "服務水平」。" in (root_site / edition / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
+        assert "「交易所直通車」" in (root_site / edition / "measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
     assert "“交易所直通车”" in (root_site / "zh-hans/measures/gzdd-2022-27/index.html").read_text(encoding="utf-8")
 
 
@@ -173,8 +173,8 @@ def test_every_edition_has_a_glossary_of_every_term(root_site):
     from handbook.content.checks import check_content
 
     terms = check_content(ROOT / "content").content.terms
-    for variant in VARIANTS:
-        page = (root_site / variant.code / "glossary/index.html").read_text(encoding="utf-8")
+    for edition in EDITIONS:
+        page = (root_site / edition.code / "glossary/index.html").read_text(encoding="utf-8")
         rows = re.findall(r'<tr id="([\w-]+)">', page)
         assert sorted(rows) == sorted(t.id for t in terms)
         assert '<tr id="intellectual-property">' in page
@@ -185,10 +185,10 @@ def test_every_edition_has_a_glossary_of_every_term(root_site):
 
 
 def test_truncated_measure_says_so(root_site):
-    for variant, words in (("zh-hans", "原文不完整"), ("zh-hk", "原文不完整"), ("zh-tw", "原文不完整")):
-        page = (root_site / variant / "measures/gzdd-2022-39/index.html").read_text(encoding="utf-8")
+    for edition, words in (("zh-hans", "原文不完整"), ("zh-hk", "原文不完整"), ("zh-tw", "原文不完整")):
+        page = (root_site / edition / "measures/gzdd-2022-39/index.html").read_text(encoding="utf-8")
         assert words in page and 'role="note"' in page
-        assert words not in (root_site / variant / "measures/gzdd-2022-38/index.html").read_text(encoding="utf-8")
+        assert words not in (root_site / edition / "measures/gzdd-2022-38/index.html").read_text(encoding="utf-8")
 
 
 def test_measure_page_metadata_citation_and_json_ld(root_site):
@@ -218,12 +218,12 @@ def test_sitemap_and_feeds_are_well_formed(site):
     for url in urls:
         assert len(url.findall("x:link", ns)) == 3
         assert target_file(out, prefix, url.find("s:loc", ns).text).is_file()
-    for variant in VARIANTS:
-        feed = ET.parse(out / variant.code / "feed.xml").getroot()
+    for edition in EDITIONS:
+        feed = ET.parse(out / edition.code / "feed.xml").getroot()
         entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
         assert len(entries) == 50  # the newest: all 18 of 穗府函〔2022〕183号 first
         assert entries[0].find("{http://www.w3.org/2005/Atom}id").text.endswith("/measures/nansha-batch6-18/")
-        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == variant.lang
+        assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == edition.lang
 
 
 def test_two_builds_are_byte_identical(root_site, tmp_path):
@@ -262,7 +262,7 @@ def test_long_lists_are_paginated(tmp_path, monkeypatch):
               and "related" not in url]
     assert len(listed) == len(set(listed)) == 39
     second = read_page(source / "page/2/index.html")
-    assert second.variant_links == [f"/handbook/{v.code}/sources/gzdd-2022/page/2/" for v in VARIANTS]
+    assert second.variant_links == [f"/handbook/{v.code}/sources/gzdd-2022/page/2/" for v in EDITIONS]
     text = " ".join(second.text)
     assert "第6至10項，共39項" in text
     for page in html_pages(out):  # and every link still resolves

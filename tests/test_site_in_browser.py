@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.build.builder import build
-from handbook.variants import VARIANTS
+from handbook.editions import EDITIONS
 from tests.browser import axe_violations, format_violations, launch_browser, serve, vnu_errors
 from tests.conftest import ROOT
 from tests.sitecheck import html_pages
@@ -52,14 +52,14 @@ def test_every_page_is_valid_html(site):
     assert errors == [], "\n".join(errors[:30])
 
 
-@pytest.mark.parametrize("variant", [v.code for v in VARIANTS])
+@pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
-def test_no_accessibility_violations(page, base, variant, kind):
-    response = page.goto(f"{base}{variant}/{PAGE_TYPES[kind]}")
+def test_no_accessibility_violations(page, base, edition, kind):
+    response = page.goto(f"{base}{edition}/{PAGE_TYPES[kind]}")
     assert response.status == 200
     if kind == "search":  # results, facets and their counts drawn in
         page.wait_for_selector("#search[data-ready] #search-results li")
-    assert page.evaluate("document.documentElement.lang") == next(v.lang for v in VARIANTS if v.code == variant)
+    assert page.evaluate("document.documentElement.lang") == next(v.lang for v in EDITIONS if v.code == edition)
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
 
@@ -105,7 +105,7 @@ def test_pages_read_without_javascript(browser, base):
     page = context.new_page()
     page.goto(f"{base}zh-tw/measures/nansha-batch6-16/")
     assert "行政復議" in page.inner_text("main")
-    page.goto(base)  # the root page offers the three variants as plain links
+    page.goto(base)  # the root page offers the three editions as plain links
     assert page.locator(".choices a").count() == 3
     context.close()
 

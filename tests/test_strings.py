@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from handbook.content.checks import check_content
-from handbook.site.render import load_strings, variant_strings
-from handbook.site.render import RenderCache
-from handbook.variants import VARIANTS
+from handbook.site.strings import load_strings, edition_strings
+from handbook.convert.converter import Converters
+from handbook.editions import EDITIONS
 from tests.conftest import ROOT
 
 TABLE = ROOT / "docs" / "interface-strings.md"
@@ -33,11 +33,12 @@ Line breaks show as ⏎.
 
 def table() -> str:
     handbook = check_content(ROOT / "content")
-    strings, cache = load_strings(ROOT / "templates"), RenderCache()
-    shown = {v.code: variant_strings(strings, v, cache.converter(v, handbook.conversion)) for v in VARIANTS}
-    rows = ["| key | " + " | ".join(f"`{v.code}`" for v in VARIANTS) + " |", "|---" * (len(VARIANTS) + 1) + "|"]
+    strings, converters = load_strings(ROOT / "templates"), Converters()
+    shown = {v.code: edition_strings(strings, v, converters(v, handbook.conversion), handbook.source_edition)
+             for v in EDITIONS}
+    rows = ["| key | " + " | ".join(f"`{v.code}`" for v in EDITIONS) + " |", "|---" * (len(EDITIONS) + 1) + "|"]
     for key in strings:
-        cells = [shown[v.code][key].strip().replace("\n", "⏎").replace("|", "\\|") for v in VARIANTS]
+        cells = [shown[v.code][key].strip().replace("\n", "⏎").replace("|", "\\|") for v in EDITIONS]
         rows.append(f"| `{key}` | " + " | ".join(cells) + " |")
     return HEADER + "\n".join(rows) + "\n"
 
@@ -53,7 +54,7 @@ def test_traditional_editions_use_their_own_words_for_the_interface():
     """The mainland words the issue found (搜索, 信息, 关键词, 主导航, 当前位置, 开源软件, 全角, 构建时) are
     nowhere in the Traditional editions' interface, in either character form."""
     page = TABLE.read_text(encoding="utf-8")
-    columns = {v.code: i for i, v in enumerate(VARIANTS, 1)}
+    columns = {v.code: i for i, v in enumerate(EDITIONS, 1)}
     rows = [re.split(r"(?<!\\)\|", line)[1:-1] for line in page.splitlines() if line.startswith("| `") and "---" not in line]
     for code in ("zh-hk", "zh-tw"):
         text = "\n".join(row[columns[code]] for row in rows)

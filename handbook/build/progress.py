@@ -1,7 +1,7 @@
 """What the build says while it works: one line per stage, with time and counts.
 
     check       84 ms  57 measures, 2 sources, 17 units, 16 topics
-    render     310 ms  313 pages in 3 variants
+    render     310 ms  313 pages in 3 editions
     ...
 
 `--verbose` adds a line per file. On a terminal, long stages also draw a

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     imp.set_defaults(run=_import)
 
     build = commands.add_parser("build", help="build the site into site/",
-                                description="Check content/, convert it to each script variant, render every "
+                                description="Check content/, convert it to each script edition, render every "
                                             "page, write the site into site/ and index it for search. Atomic: "
                                             "a failed build leaves the previous site in place. Prints one line "
                                             "per stage with its time and counts.")
@@ -106,7 +106,7 @@ def _site_options(command) -> None:
 def _builder(args, keep_state: bool):
     from ..build.builder import Builder
     from ..build.progress import Progress
-    from ..search.pagefind import PREVIEW_SHARD_SIZE
+    from ..search.shards import PREVIEW_SHARD_SIZE
 
     from ..urls import base_url_problem
 
@@ -238,7 +238,7 @@ def _review(args) -> int:
     from ..site.render import environment
     from ..convert.review import (Reviewer, csv_report, grouped_for_report, sign_off_entries, signed_from_csv, summaries,
                          with_sign_offs)
-    from ..variants import VARIANTS
+    from ..editions import EDITIONS
 
     if args.sign_off and not args.by:
         print("review: error: --sign-off needs --by NAME (who reviewed)", file=sys.stderr)
@@ -250,7 +250,7 @@ def _review(args) -> int:
         print("review: fix the content first", file=sys.stderr)
         return 1
     loaded = load(args.content)
-    converters = {v.code: Converter(v, loaded.conversion) for v in VARIANTS if v.traditional}
+    converters = {v.code: Converter(v, loaded.conversion) for v in EDITIONS if v.converted}
     found = Reviewer().decisions(loaded, converters, loaded.review)
     if args.sign_off:
         try:

@@ -25,37 +25,15 @@ from ..build.builder import Builder
 from ..diagnostics import ContentError, warnings_report
 from ..files import OutputError
 from ..search.pagefind import SearchIndexError
-from .serve import CONTENT_TYPES, _Handler, make_server
+from .serve import CONTENT_TYPES, SiteHandler, make_server
 
 EVENTS = "/__handbook/events"
 SCRIPT = "/__handbook/live.js"
 SETTLE_MS = 15  # an editor's save can be several writes: build once they stop
 RETRY_MS = 500  # how soon a tab reopens an event stream that ended
 
-LIVE_JS = r"""
-(function () {
-  var overlay = null;
-  function show(text) {
-    if (!overlay) {
-      overlay = document.createElement("div");
-      overlay.setAttribute("role", "alert");
-      overlay.style.cssText = "position:fixed;inset:0;z-index:99999;overflow:auto;padding:1.5rem;" +
-        "background:rgba(20,20,20,.94);color:#fff;font:14px/1.6 ui-monospace,monospace;white-space:pre-wrap";
-      document.body.appendChild(overlay);
-    }
-    overlay.textContent = "Build failed. The last good site is still served.\n\n" + text;
-  }
-  var source = new EventSource("/__handbook/events");
-  var seen = null;
-  source.onmessage = function (event) {
-    var state = JSON.parse(event.data);
-    if (!state.ok) { show(state.errors); return; }
-    if (seen !== null && state.version !== seen) { location.reload(); return; }
-    if (overlay) { overlay.remove(); overlay = null; }
-    seen = state.version;
-  };
-})();
-"""
+# The live-reload script, sent at SCRIPT; package data beside this module.
+LIVE_JS = Path(__file__).with_name("live.js").read_bytes()
 
 
 class BuildState:
@@ -75,7 +53,7 @@ class BuildState:
         return {"version": self.version, "ok": self.ok, "errors": self.errors}
 
 
-class _LiveHandler(_Handler):
+class _LiveHandler(SiteHandler):
     """The site, with the live-reload script in its pages, and the event stream the script listens to."""
 
     state: BuildState
@@ -97,7 +75,7 @@ class _LiveHandler(_Handler):
 
     def send_head(self):
         if self.url_path == SCRIPT:
-            return self._body(LIVE_JS.encode(), CONTENT_TYPES[".js"])
+            return self._body(LIVE_JS, CONTENT_TYPES[".js"])
         return super().send_head()
 
     def _open(self, target: Path):
@@ -174,7 +152,7 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
     print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", file=out, flush=True)
     state.publish(True)
     try:  # the pages are up; search catches up a moment later
-        builder.index_pending()
+        builder.index_pending(niceness=10)  # at low priority: the browser is reloading the rebuilt pages
     except (SearchIndexError, OutputError) as error:
         print(f"serve: error: {error}", file=out, flush=True)
     return True

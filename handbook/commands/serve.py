@@ -4,7 +4,8 @@ Under the path of base_url (a site built for /handbook/ is served at
 /handbook/), with 404.html for anything missing, no directory listings, no
 caching (the site changes under the server while a maintainer edits) and the
 Content-Security-Policy a host should send. Used by `python build.py serve`
-and by the browser tests.
+(devserver.py extends SiteHandler) and, through devtools/browser.py's
+serve(), by the browser tests and the benchmarks.
 
 Only on 127.0.0.1, but a tab, a script or a tester may still send anything:
 a request target no browser sends is 400, nothing outside the folder is
@@ -27,7 +28,6 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -73,7 +73,7 @@ CONTENT_TYPES = {
 }
 
 
-def _normalise_prefix(prefix: str) -> str:
+def normalise_prefix(prefix: str) -> str:
     inner = prefix.strip("/")
     return f"/{inner}/" if inner else "/"
 
@@ -180,8 +180,12 @@ class _HeadReader(io.RawIOBase):
 
 # --- the handler -------------------------------------------------------------------
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Serves `directory` under `prefix`; everything else is 404 (with 404.html)."""
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves `directory` under `prefix`; everything else is 404 (with 404.html).
+
+    The base handler: make_server() uses it unless given another, and the dev
+    server's live-reload handler (devserver._LiveHandler) extends it.
+    """
 
     extensions_map = CONTENT_TYPES
     prefix = "/"  # set per server by make_server()
@@ -343,7 +347,7 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: bool = True,
-                handler: type = _Handler, csp: bool = True) -> _Server:
+                handler: type = SiteHandler, csp: bool = True) -> _Server:
     """A server for `directory` at http://127.0.0.1:<port><prefix> (port 0: any free port).
 
     csp: send CONTENT_SECURITY_POLICY, so that a preview breaks where the
@@ -352,24 +356,6 @@ def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: boo
     directory = Path(directory).resolve()
     if not directory.is_dir():
         raise FileNotFoundError(f"serve: no such directory: {directory}")
-    settings = {"prefix": _normalise_prefix(prefix), "quiet": quiet,
+    settings = {"prefix": normalise_prefix(prefix), "quiet": quiet,
                 "policy": CONTENT_SECURITY_POLICY if csp else None}
     return _Server((HOST, port), functools.partial(type("Handler", (handler,), settings), directory=str(directory)))
-
-
-@contextlib.contextmanager
-def serving(directory: Path, prefix: str = "/", *, handler: type = _Handler, csp: bool = True) -> Iterator[str]:
-    """Serve `directory` in a background thread; yields the base URL, e.g. http://127.0.0.1:41234/handbook/.
-
-    prefix "/handbook/" maps /handbook/x.html to directory/x.html; any path
-    outside the prefix is 404, answered with directory/404.html when present.
-    """
-    server = make_server(directory, prefix, handler=handler, csp=csp)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="site-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_address[1]}{_normalise_prefix(prefix)}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()

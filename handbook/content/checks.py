@@ -17,23 +17,23 @@ from ..model import Handbook
 from .provenance import check_provenance
 from ..convert.review import Reviewer, summaries, unreviewed_warnings
 from .validate import ReferenceMemo, check_references
-from ..variants import VARIANTS
+from ..editions import EDITIONS, Edition
 
 
 def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None,
                   workers: int = 1, memo: ReferenceMemo | None = None, converter=Converter,
-                  reviewer: Reviewer | None = None) -> Handbook:
+                  reviewer: Reviewer | None = None, editions: tuple[Edition, ...] = EDITIONS) -> Handbook:
     """The validated handbook, or ContentError with every diagnostic (files read on `workers` processes).
 
     A rebuild passes what the last check kept: `cache` (content.load), `memo` (validate.ReferenceMemo),
-    `reviewer` (review.Reviewer), and `converter(variant, rules)`, which may hand out remembered Converters.
+    `reviewer` (review.Reviewer), and `converter(edition, rules)`, which may hand out remembered Converters.
     """
     loaded = load(content_dir, cache, on_file, workers)
-    diagnostics = loaded.diagnostics + check_references(loaded, memo) + check_provenance(loaded)
+    diagnostics = loaded.diagnostics + check_references(loaded, memo, editions) + check_provenance(loaded)
     if any(d.is_error for d in diagnostics):
         raise ContentError(diagnostics)
-    converters = {v.code: converter(v, loaded.conversion) for v in VARIANTS if v.traditional}
+    converters = {v.code: converter(v, loaded.conversion) for v in editions if v.converted}
     found = (reviewer or Reviewer()).decisions(loaded, converters, loaded.review)
     diagnostics += unreviewed_warnings(found, display_path(Path(content_dir) / REVIEW_FILE))
     return Handbook(loaded.content, loaded.settings, loaded.conversion, loaded.review,
-                    tuple(sorted(set(diagnostics))), tuple(sorted(summaries(found).items())))
+                    tuple(sorted(set(diagnostics))), tuple(sorted(summaries(found).items())), editions)

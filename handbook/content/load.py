@@ -29,7 +29,7 @@ from pathlib import Path
 from . import schema
 from ..diagnostics import Diagnostic, display_path, refusal
 from ..files import Refused, UnreadableFile, read_regular, regular_files
-from ..model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
+from ..model import (TEXT_FIELDS, Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
                     SiteSettings, Source, Term, Topic, Unit)
 from ..workers import fork_pool
 from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
@@ -88,21 +88,16 @@ class Loaded:
         """(record, field, text) of every text that is converted, in a fixed order: where the
         conversion rules apply. A field is a name, or a path such as ("notes", 0)."""
         content = self.content
-        for m in content.measures:
-            yield from ((m, name, getattr(m, name)) for name in ("title", "text", "scope") if getattr(m, name))
-        for s in content.sources:
-            yield from ((s, name, getattr(s, name)) for name in ("title", "short_title", "issuer", "number",
-                                                                 "kind", "description") if getattr(s, name))
-            yield from ((s, ("notes", i), note) for i, note in enumerate(s.notes))
-            yield from ((s, ("categories", i, "name"), c.name) for i, c in enumerate(s.categories))
-        yield from ((u, "name", u.name) for u in content.units)
-        for t in content.topics:
-            yield from ((t, "name", t.name), (t, "description", t.description))  # (regional wording is not converted)
-        for t in content.terms:
-            yield from ((t, "zh-hans", t.simplified), *(((t, "note", t.note),) if t.note else ()))
-        if self.settings:
-            yield from ((self.settings, "title", self.settings.title),
-                        (self.settings, "description", self.settings.description))
+        records = [*content.measures, *content.sources, *content.units, *content.topics, *content.terms]
+        for record in records + ([self.settings] if self.settings else []):
+            for name in TEXT_FIELDS[type(record)]:
+                value, field = getattr(record, name), FILE_KEYS.get(name, name)
+                if isinstance(value, tuple):
+                    yield from ((record, (field, i), item) for i, item in enumerate(value))
+                elif value:
+                    yield record, field, value
+            for i, c in enumerate(getattr(record, "categories", ())):
+                yield from ((record, ("categories", i, name), getattr(c, name)) for name in TEXT_FIELDS[type(c)])
 
     def where(self, record, field, offset: int) -> str:
         """path:line:col of character `offset` of a record's field (as texts() names it)."""
@@ -270,14 +265,26 @@ def build(kind: str, value: dict):
         return tuple(SignOff(item["edition"], item["by"], item["date"], tuple(item["reviewed"]))
                      for item in value["sign_offs"])
     if kind == "terms":
-        return tuple(Term(item["id"], item["zh-hans"], item["zh-hk"], item["zh-tw"], tuple(item.get("also", ())),
+        return tuple(Term(item["id"], item["zh-hans"], _edition_keys(item, TERM_FIELDS), tuple(item.get("also", ())),
                           item.get("note", ""), item.get("en", ""), item["zh-hans"], tuple(item.get("text_also", ())))
                      for item in value["terms"])
     if kind == "topics":
         return tuple(Topic(item["id"], item["name"], item["description"],
-                           tuple((code, name, text) for code in ("zh-hk", "zh-tw")
-                                 for name, text in item.get(code, {}).items())) for item in value["topics"])
+                           tuple((code, name, text) for code, wording in _edition_keys(item, TOPIC_FIELDS)
+                                 for name, text in wording.items())) for item in value["topics"])
     return tuple(Unit(**item) for item in value[kind])
+
+
+FILE_KEYS = {"written": "zh-hans"}  # a record's field whose key in its file is another
+# A record's own keys; the others of a term, topic or override are edition codes (the schemas list them).
+TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "en", "text_also"})
+TOPIC_FIELDS = frozenset({"id", "name", "description"})
+OVERRIDE_FIELDS = frozenset({"simplified", "why", "applies_in", "not_in"})
+
+
+def _edition_keys(value: dict, own: frozenset[str]) -> tuple[tuple[str, object], ...]:
+    """(edition code, value) for each key of `value` that names an edition: what is not the record's own."""
+    return tuple((key, item) for key, item in value.items() if key not in own)
 
 
 def build_measure(value: dict) -> Measure:
@@ -299,6 +306,6 @@ def build_source(value: dict) -> Source:
 
 
 def build_override(value: dict) -> Override:
-    targets = tuple((code, value[code]) for code in ("zh-hk", "zh-tw") if code in value)
+    targets = _edition_keys(value, OVERRIDE_FIELDS)
     return Override(value["simplified"], targets, value["why"], tuple(value.get("applies_in", ())),
                     tuple(value.get("not_in", ())))

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .load import MEASURES_DIR, SOURCES_DIR, Loaded
 from ..diagnostics import Diagnostic
+from ..editions import EDITIONS, Edition
+from ..model import same_objects
 
 
 class ReferenceMemo:
@@ -26,7 +28,8 @@ class ReferenceMemo:
         self.measures: dict[int, tuple] = {}  # id(measure) -> (measure, problems before, after its number)
 
 
-def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[Diagnostic]:
+def check_references(loaded: Loaded, memo: ReferenceMemo | None = None,
+                     editions: tuple[Edition, ...] = EDITIONS) -> list[Diagnostic]:
     content = loaded.content
     problems: list[Diagnostic] = []
     problems += _unique(loaded, content.sources, "id", "source")
@@ -46,7 +49,7 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[
 
     memo = memo or ReferenceMemo()
     context = (content.sources, content.units, content.topics, frozenset(loaded.unreadable))
-    if not (all(_same(a, b) for a, b in zip(memo.context[:3], context[:3])) and memo.context[3] == context[3]):
+    if not (all(same_objects(a, b) for a, b in zip(memo.context[:3], context[:3])) and memo.context[3] == context[3]):
         memo.context, memo.measures = context, {}
     sources = {s.id: s for s in content.sources}
     units = {u.id: u for u in content.units}
@@ -66,13 +69,10 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None) -> list[
         problems += hit[2]
     memo.measures = kept
     problems += _category_counts(loaded)
-    conversion = _conversion(loaded)
-    problems += conversion + _terms(loaded, forms=not any(d.is_error for d in conversion))
+    by_code = {e.code: e for e in editions}
+    conversion = _conversion(loaded, by_code)
+    problems += conversion + _terms(loaded, by_code, forms=not any(d.is_error for d in conversion))
     return problems
-
-
-def _same(a: tuple, b: tuple) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b))
 
 
 def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topics: dict) -> tuple[list, list]:
@@ -103,12 +103,11 @@ def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topic
     return before, after
 
 
-def _conversion(loaded: Loaded) -> list[Diagnostic]:
+def _conversion(loaded: Loaded, editions: dict[str, Edition]) -> list[Diagnostic]:
     """Regional forms and overrides keep the length of what they replace; an override applies
     somewhere, and its contexts hold its phrase. Where its phrase is not whole words (准营 in
     高标准营造) it is skipped, with a warning until the context is listed in applies_in or not_in."""
     from ..convert.converter import occurrences, opencc_engine, phrase_pattern, placement
-    from ..variants import BY_CODE
     from ..convert.words import words_around
 
     rules, problems = loaded.conversion, []
@@ -122,16 +121,17 @@ def _conversion(loaded: Loaded) -> list[Diagnostic]:
         if first is not form:
             problems.append(loaded.at(form, ("opencc",), f'{form.edition} has a form for "{form.opencc}" already',
                                       "keep one entry per character or word and edition"))
-        converted = opencc_engine(BY_CODE[form.edition].opencc).convert(form.example)
-        if form.opencc not in converted:
+        edition = editions.get(form.edition)
+        converted = opencc_engine(edition.opencc).convert(form.example) if edition and edition.converted else ""
+        if edition and form.opencc not in converted:
             problems.append(loaded.at(form, ("example",), f'OpenCC writes "{converted}" for it, without "{form.opencc}"',
                                       f'give a Simplified text that OpenCC converts to a text with "{form.opencc}"'))
     texts = list(loaded.texts())
     corpus = "\n".join(text for _, _, text in texts)
     for override in rules.overrides:
         if not override.targets:
-            problems.append(loaded.at(override, (), "gives neither zh-hk nor zh-tw",
-                                      "add the variant(s) OpenCC gets wrong, or delete the entry"))
+            problems.append(loaded.at(override, (), "gives no edition its words",
+                                      "add the edition(s) OpenCC gets wrong, or delete the entry"))
         if not loaded.incomplete("measure") and override.simplified not in corpus:
             problems.append(loaded.at(override, ("simplified",), f'"{override.simplified}" occurs nowhere in the content',
                                       "delete the entry, or fix the phrase to match the Simplified text"))
@@ -190,14 +190,13 @@ def _conversion(loaded: Loaded) -> list[Diagnostic]:
     return problems
 
 
-def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
+def _terms(loaded: Loaded, editions: dict[str, Edition], forms: bool = True) -> list[Diagnostic]:
     """A term names a concept the measures write; its regional forms are in the edition's characters.
 
     The second is a warning: zh-tw written 台灣 where the Taiwan edition writes 臺灣 (or a Simplified
     character typed by mistake) is found by converting the form to Simplified and back; only with
     `forms`, when the conversion rules themselves are valid."""
     from ..convert.converter import Converter, opencc_engine
-    from ..variants import BY_CODE
 
     problems = []
     if not loaded.incomplete("measure"):
@@ -212,7 +211,7 @@ def _terms(loaded: Loaded, forms: bool = True) -> list[Diagnostic]:
                                               "list only words a measure's title or text writes for this concept"))
     if not forms:
         return problems
-    converters = {code: Converter(BY_CODE[code], loaded.conversion) for code in ("zh-hk", "zh-tw")}
+    converters = {e.code: Converter(e, loaded.conversion) for e in editions.values() if e.converted}
     simplified = opencc_engine("t2s")
     for term in loaded.content.terms:
         for code, convert in converters.items():

@@ -1,4 +1,4 @@
-"""Convert the data model, never the HTML, from Simplified to each variant.
+"""Convert the data model, never the HTML, from Simplified to each edition.
 
 Three layers, each character for character (the text keeps its length, so
 every position of the Traditional text is the same position of the
@@ -23,22 +23,12 @@ from functools import cache
 
 import opencc
 
-from ..model import (Category, Content, ConversionRules, Measure, Override, RegionalForm, SiteSettings, Source, Term,
-                    Topic, Unit)
-from ..variants import Variant
+from ..model import TEXT_FIELDS, Content, ConversionRules, Override, RegionalForm, Source
+from ..editions import Edition
 from .words import standing
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
 
-TEXT_FIELDS = {
-    Source: ("title", "short_title", "issuer", "number", "kind", "description", "notes"),
-    Category: ("name",),
-    Measure: ("title", "text", "scope"),
-    Unit: ("name",),
-    Topic: ("name", "description"),
-    Term: ("written", "note"),
-    SiteSettings: ("title", "description"),
-}
 
 
 @cache
@@ -85,22 +75,22 @@ def phrase_pattern(phrases) -> re.Pattern | None:
 
 
 class Converter:
-    """Text converter for one variant: OpenCC, then regional forms, then overrides, then quotation marks."""
+    """Text converter for one edition: OpenCC, then regional forms, then overrides, then quotation marks."""
 
-    def __init__(self, variant: Variant, rules: ConversionRules = ConversionRules()):
-        self.variant, self.rules = variant, rules
-        forms = [f for f in rules.regional if f.edition == variant.code]
+    def __init__(self, edition: Edition, rules: ConversionRules = ConversionRules()):
+        self.edition, self.rules = edition, rules
+        forms = [f for f in rules.regional if f.edition == edition.code]
         self.characters = {f.opencc: f for f in forms if len(f.opencc) == 1}
         self.words = {f.opencc: f for f in forms if len(f.opencc) > 1}
         self.word_pattern = re.compile("|".join(map(re.escape, sorted(self.words, key=lambda w: (-len(w), w))))) \
             if self.words else None
-        self.fixes = {o.simplified: o for o in rules.overrides if o.target(variant.code)}
+        self.fixes = {o.simplified: o for o in rules.overrides if o.target(edition.code)}
         self.fix_pattern = phrase_pattern(self.fixes)
         self.memo: dict[str, tuple] = {}  # text -> convert(text): a rebuild converts only the text that changed
         self.records: dict[int, tuple] = {}  # id(record) -> (record, converted): unchanged records, same objects
 
     def __call__(self, text: str) -> str:
-        if not self.variant.traditional or not text:
+        if not self.edition.converted or not text:
             return text
         return self.convert(text)[0]
 
@@ -113,16 +103,16 @@ class Converter:
 
     def convert(self, text: str) -> tuple[str, list[Decision]]:
         """The converted text, and the spans the rules decided (review.py reports them); remembered."""
-        if not self.variant.traditional:
+        if not self.edition.converted:
             return text, []
         if text not in self.memo:
             self.memo[text] = self._convert(text)
         return self.memo[text]
 
     def _convert(self, text: str) -> tuple[str, list[Decision]]:
-        written = opencc_engine(self.variant.opencc).convert(text)
+        written = opencc_engine(self.edition.opencc).convert(text)
         if len(written) != len(text):  # OpenCC 1.4's dictionaries are length-preserving (tests/test_convert.py)
-            raise ValueError(f"OpenCC {self.variant.opencc} changed the length of: {text[:40]}")
+            raise ValueError(f"OpenCC {self.edition.opencc} changed the length of: {text[:40]}")
         out, decisions = list(written), []
         if self.word_pattern:
             for match in self.word_pattern.finditer(written):
@@ -138,7 +128,7 @@ class Converter:
         for start, override in self._placed_fixes(text):
             end = start + len(override.simplified)
             decisions = [d for d in decisions if d.end <= start or d.start >= end]
-            out[start:end] = override.target(self.variant.code)
+            out[start:end] = override.target(self.edition.code)
             decisions.append(Decision(start, end, override, written[start:end]))
         decisions.sort(key=lambda d: d.start)
         return "".join(out).translate(QUOTES), decisions
@@ -169,13 +159,27 @@ def convert_record(record, convert: Converter):
     if isinstance(record, Source):
         changes["categories"] = tuple(convert_record(c, convert) for c in record.categories)
     for code, name, text in getattr(record, "regional", ()):  # an edition's own wording, as written
-        if code == convert.variant.code:
+        if code == convert.edition.code:
             changes[name] = text
     return replace(record, **changes)
 
 
 def convert_content(content: Content, convert: Converter) -> Content:
-    if not convert.variant.traditional:
+    if not convert.edition.converted:
         return content
     return Content(**{f.name: tuple(map(convert.record, getattr(content, f.name)))
                       for f in fields(Content)})
+
+
+class Converters:
+    """One Converter per edition and set of rules, kept between builds: each remembers what it converted,
+    so a rebuild converts only the text an edit changed. Called like Converter."""
+
+    def __init__(self):
+        self.kept: dict[tuple[str, ConversionRules], Converter] = {}
+
+    def __call__(self, edition: Edition, rules: ConversionRules) -> Converter:
+        key = (edition.code, rules)
+        if key not in self.kept:
+            self.kept[key] = Converter(edition, rules)
+        return self.kept[key]

@@ -87,8 +87,8 @@ def text_places(text: str, converter: Converter) -> list[Place]:
     """The places of one text in the converter's edition."""
     ambiguous = one_to_many()
     converted, decisions = converter.convert(text)
-    standard = opencc_engine("s2t").convert(text)  # before the region's variants: what they changed shows
-    written = opencc_engine(converter.variant.opencc).convert(text)
+    standard = opencc_engine("s2t").convert(text)  # before the region's editions: what they changed shows
+    written = opencc_engine(converter.edition.opencc).convert(text)
     decided = {}
     for decision in decisions:
         for at in range(decision.start, decision.end):
@@ -111,7 +111,7 @@ def text_places(text: str, converter: Converter) -> list[Place]:
             decided_by, rule = OPENCC, ""
         counterparts = tuple(dict.fromkeys((*ambiguous.get(char, (standard[at],)), written[at], converted[at])))
         start, end = word_at(text, at)
-        places.append(Place(converter.variant.code, at, char, converted[at], counterparts, decided_by, rule,
+        places.append(Place(converter.edition.code, at, char, converted[at], counterparts, decided_by, rule,
                             _window(text, at, start, end), _window(converted, at, start, end),
                             (_window(text, at, at - SHOWN, at + 1 + SHOWN),
                              _window(converted, at, at - SHOWN, at + 1 + SHOWN))))
@@ -124,7 +124,7 @@ class Reviewer:
 
     def __init__(self):
         self.rules = None
-        self.memo: dict[tuple[str, str], list[Place]] = {}  # (variant code, text) -> its places
+        self.memo: dict[tuple[str, str], list[Place]] = {}  # (edition code, text) -> its places
 
     def places(self, loaded, converters: dict[str, Converter]) -> list[tuple[Place, object, object]]:
         """(place, record, field) of every place of every converted text, edition by edition."""

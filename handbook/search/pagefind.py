@@ -1,15 +1,8 @@
-"""Search: the Pagefind index, and the tables that make queries script-blind.
+"""Pagefind: each edition's index documents indexed through Pagefind's service, bundle by bundle.
 
-Pagefind indexes each variant's measure pages into an index of its own (one
-per `<html lang>`), and never matches Simplified to Traditional. So the
-search page converts the reader's query into the page's script before it
-searches. The conversion tables are made here, at build time, from the
-content itself: every variant's text is the Simplified text converted
-character for character (OpenCC plus content/conversion.yaml), so lining
-them up gives exactly the mapping the index was built with, including the
-reviewed fixes, and only for characters the handbook uses. A character with
-more than one counterpart (制 → 制 or 製) is decided by its neighbour, as in
-the content.
+What Pagefind reads is not the page but its index document (index_document:
+the article alone); the bundles are search.shards'; the files Pagefind makes
+come back in memory and are written by files.py, like every other file.
 """
 
 from __future__ import annotations
@@ -17,29 +10,19 @@ from __future__ import annotations
 import base64
 import contextlib
 import fnmatch
-import hashlib
 import json
 import os
-import re
 import subprocess
 import tempfile
 import threading
-from collections import Counter, defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..convert.converter import Converter
 from ..files import write_tree
-from ..model import Content, Handbook
-from ..variants import SIMPLIFIED, VARIANTS
+from .shards import Shard
 
 PAGEFIND_VERSION = "1.6.0"
-# Measures per index bundle while previewing (`serve`): an edit re-indexes one bundle, the browser
-# merges them. A published build makes one bundle per variant: a reader's first search at 10,000
-# measures fetches 0.4 MB in 132 responses from one, 1.4 to 2.0 MB in 400 from 40 (bench/RESULTS.md).
-PREVIEW_SHARD_SIZE = 100
 # What Pagefind writes that the search page never loads: its own interfaces (all bundles) and,
 # in merged bundles, the code (the first bundle's runs the search).
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -51,86 +34,6 @@ class SearchIndexError(Exception):
     """Pagefind is missing or failed."""
 
 
-def searchable_texts(content: Content, convert=lambda text: text) -> list[str]:
-    """The text of every record that reaches the index or the facets, in a fixed order, each field
-    passed through `convert` (a variant's Converter gives that variant's text of the same fields)."""
-    c = convert
-    texts = [f"{c(m.title)}\n{c(m.text)}\n{c(m.scope or '')}" for m in content.measures]
-    texts += [f"{c(s.title)}\n{c(s.short_title)}\n{c(s.number or '')}\n" + "\n".join(c(cat.name) for cat in s.categories)
-              for s in content.sources]
-    texts += [c(u.name) for u in content.units] + [c(t.name) for t in content.topics]
-    return texts
-
-
-def _table(source: str, target: str, pairs: Counter) -> dict:
-    """Character mapping from aligned texts: {map, next, prev} for the JavaScript converter.
-
-    `pairs` counts (source character, target character) over the two texts:
-    counted once in C (Counter over zip()) for both directions, as a
-    10,000-measure handbook is a few million characters.
-    """
-    counts: dict[str, Counter] = defaultdict(Counter)
-    for (a, b), n in pairs.items():
-        counts[a][b] += n
-    default = {a: c.most_common(1)[0][0] for a, c in counts.items()}
-    table = {"map": {a: b for a, b in sorted(default.items()) if a != b}, "next": {}, "prev": {}}
-    ambiguous = {a for a, c in counts.items() if len(c) > 1}
-    if not ambiguous:
-        return table
-    sides: dict[str, Counter] = {"next": Counter(), "prev": Counter()}
-    padded = f"\n{source}\n"
-    # only where an ambiguous character stands: found by a regular expression, in C
-    for match in re.finditer("[" + "".join(map(re.escape, sorted(ambiguous))) + "]", source):
-        at, a = match.start(), match.group()
-        sides["next"][(a + padded[at + 2], target[at])] += 1
-        sides["prev"][(padded[at] + a, target[at])] += 1
-    for side, found in sides.items():
-        seen: dict[str, set] = defaultdict(set)
-        for (pair, b) in found:
-            seen[pair].add(b)
-        char_at = 0 if side == "next" else 1
-        for pair in sorted(seen):
-            if len(seen[pair]) == 1 and "\n" not in pair:
-                (b,) = seen[pair]
-                if b != default[pair[char_at]]:
-                    table[side][pair] = b
-    return table
-
-
-def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
-    """Per variant code: {"toSimplified": table, "fromSimplified": table} for queries.
-
-    `converter(variant, rules)` may hand out remembered Converters (a rebuild's cache).
-    """
-    converter = converter or Converter
-    simplified = searchable_texts(handbook.content)
-    # Each field converted as the pages are, but without an edition's own wording (a topic named 數位政府
-    # where the Simplified says 数字政府): the tables map characters, and wording is not a conversion.
-    converted = {v.code: searchable_texts(handbook.content, converter(v, handbook.conversion))
-                 for v in VARIANTS if v.traditional}
-    for code, texts in converted.items():
-        for a, b in zip(simplified, texts):
-            if len(a) != len(b):  # conversion is character for character; the tables rely on it
-                raise ValueError(f"{code} conversion changed the length of: {a[:40]}")
-    source = "\n".join(simplified)
-    joined = {code: "\n".join(texts) for code, texts in converted.items()}
-    counts = {code: Counter(zip(source, text)) for code, text in joined.items()}
-    back: Counter = Counter()
-    for found in counts.values():
-        back.update({(b, a): n for (a, b), n in found.items()})
-    to_simplified = _table("\n".join(joined.values()), "\n".join([source] * len(joined)), back)
-    tables = {SIMPLIFIED.code: {"toSimplified": to_simplified, "fromSimplified": _table("", "", Counter())}}
-    for code, text in joined.items():
-        tables[code] = {"toSimplified": to_simplified, "fromSimplified": _table(source, text, counts[code])}
-    return tables
-
-
-def query_table_files(handbook: Handbook, converter=None) -> dict[str, bytes]:
-    return {f"{code}/search/script.json": json.dumps(table, ensure_ascii=False, separators=(",", ":"),
-                                                     sort_keys=True).encode()
-            for code, table in query_tables(handbook, converter).items()}
-
-
 def pagefind_binary(root: Path) -> Path:
     """The extended Pagefind binary (Chinese segmentation) installed by `npm ci`."""
     if os.environ.get("PAGEFIND_BINARY_PATH"):
@@ -140,34 +43,6 @@ def pagefind_binary(root: Path) -> Path:
         raise SearchIndexError("the Pagefind binary is not installed: run `make setup` (npm ci installs "
                                f"pagefind {PAGEFIND_VERSION}), or set PAGEFIND_BINARY_PATH")
     return found[0]
-
-
-@dataclass(frozen=True, order=True)
-class Shard:
-    """One Pagefind bundle: the measure pages of one variant whose ids hash to `number`.
-
-    Pagefind cannot update an index, only build one, so while previewing, a
-    large handbook's index is cut into bundles of about PREVIEW_SHARD_SIZE
-    measures (by a hash of the id, so adding a measure touches one bundle)
-    and the search page merges them. Bundle 0 is the one the page loads first.
-    """
-
-    code: str  # variant
-    number: int
-
-    @property
-    def folder(self) -> str:
-        """Below pagefind/ in the site, and below the index documents' folder."""
-        return f"{self.code}/{self.number}"
-
-
-def shard_modulus(measures: int, size: int | None) -> int:
-    """How many bundles a variant's index is cut into: one if `size` is None."""
-    return max(1, -(-measures // size)) if size else 1
-
-
-def shard_number(measure_id: str, modulus: int) -> int:
-    return int.from_bytes(hashlib.blake2b(measure_id.encode(), digest_size=8).digest(), "big") % modulus
 
 
 def index_document(html: bytes, lang: str) -> bytes:

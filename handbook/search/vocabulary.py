@@ -24,10 +24,9 @@ from collections import Counter, defaultdict
 
 from ..convert.converter import Converter, opencc_engine
 from ..model import Handbook
-from .pagefind import searchable_texts
-from ..urls import PageKey, Urls
+from .queries import searchable_texts
+from ..urls import PageKey, Urls, search_data_path
 from ..convert.words import standing
-from ..variants import VARIANTS
 
 TOPICS_PER_TERM = 2
 _ONLY_SYMBOLS = re.compile(r"[\W\d_]*")  # an alias of digits and marks only would match any number
@@ -42,7 +41,7 @@ def normalised(text: str) -> str:
 def aliases(term, converters: list[Converter]) -> set[str]:
     """Every spelling of every word of a term, in every script, as a query would be normalised."""
     simplified = opencc_engine("t2s")
-    words = {term.simplified, term.hk, term.tw, *term.also}
+    words = {term.simplified, *(word for _, word in term.forms), *term.also}
     spelled = set()
     for word in words:
         base = simplified.convert(word)
@@ -96,13 +95,13 @@ def text_forms(term, convert) -> list[str]:
     return list(dict.fromkeys(convert(word) for word in (term.simplified, *term.text_also)))
 
 
-def vocabulary(handbook: Handbook, variant, converter, urls: Urls, terms_of: dict[str, tuple[str, ...]],
+def vocabulary(handbook: Handbook, edition, converter, urls: Urls, terms_of: dict[str, tuple[str, ...]],
                written: set[str] = frozenset()) -> dict:
     """The search vocabulary of one edition (see the module's docstring); `terms_of`: measure id ->
     the terms it writes (pages.term_ids); `written`: the Simplified aliases the measures write."""
     content = handbook.content
-    converters = [converter(v, handbook.conversion) for v in VARIANTS if v.traditional]
-    convert = converter(variant, handbook.conversion)
+    converters = [converter(v, handbook.conversion) for v in handbook.editions if v.converted]
+    convert = converter(edition, handbook.conversion)
     topics = {t.id: i for i, t in enumerate(content.topics)}
     used: dict[str, Counter] = {t.id: Counter() for t in content.terms}
     for m in content.measures:
@@ -117,9 +116,9 @@ def vocabulary(handbook: Handbook, variant, converter, urls: Urls, terms_of: dic
     return {
         "written": sorted(key for key in keys if normalised(simplified.convert(key)) in written),
         "forms": [text_forms(t, convert) for t in content.terms],
-        "labels": [t.form(variant.code) or t.simplified for t in content.terms],
+        "labels": [t.form(edition.code) or t.simplified for t in content.terms],
         "topics": [[topics[tid] for tid, _ in used[t.id].most_common(TOPICS_PER_TERM)] for t in content.terms],
-        "topicList": [[names[t.id], urls.page(variant.code, PageKey("topic", t.id))] for t in content.topics],
+        "topicList": [[names[t.id], urls.page(edition.code, PageKey("topic", t.id))] for t in content.topics],
         "keys": dict(sorted(keys.items())),
     }
 
@@ -129,10 +128,11 @@ def vocabulary_files(handbook: Handbook, urls: Urls, terms_of: dict[str, tuple[s
     """search/terms.json of every edition; `written_words` remembers what the measures write (a rebuild)."""
     content = handbook.content
     simplified = opencc_engine("t2s")
-    converters = [converter(v, handbook.conversion) for v in VARIANTS if v.traditional]
+    converters = [converter(v, handbook.conversion) for v in handbook.editions if v.converted]
     candidates = frozenset(normalised(simplified.convert(key)) for term in content.terms
                            for key in aliases(term, converters))
     written = (written_words or WrittenWords())(searchable_texts(content), candidates)
-    return {f"{v.code}/search/terms.json": json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written),
-                                                      ensure_ascii=False, separators=(",", ":")).encode()
-            for v in VARIANTS}
+    return {search_data_path(v.code, "terms.json"):
+            json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written), ensure_ascii=False,
+                       separators=(",", ":")).encode()
+            for v in handbook.editions}

@@ -6,8 +6,9 @@ import json
 
 from markupsafe import Markup
 
-from .pages import MeasureView
-from ..variants import Variant
+from .views import MeasureView
+from .wording import cndate, fill
+from ..editions import Edition
 
 
 # Quotation marks inside quotation marks take the other shape: “…‘…’…” in Simplified, 「…『…』…」 in Traditional.
@@ -20,20 +21,17 @@ def nested(text: str) -> str:
 
 
 def citation(view: MeasureView, t: dict, url: str) -> str:
-    """The line a reader copies to cite a measure, in the variant's wording (strings.yaml).
+    """The line a reader copies to cite a measure, in the edition's wording (strings.yaml).
 
     The measure's title goes inside the citation's quotation marks, so its own marks are nested:
     第2項「率先實行工業項目『一個部門、一枚印章管審批』」.
     """
     source, measure = view.ref.source, view.ref.measure
-    number = f"{source.number}，" if source.number else ""
-    date = f"{source.date.year}年{source.date.month}月{source.date.day}日"
-    return (t["citation"].replace("{title}", f"《{source.title}》").replace("{number}", number)
-            .replace("{date}", date).replace("{n}", str(measure.number)).replace("{measure}", nested(measure.title))
-            .replace("{url}", url))
+    return fill(t["citation"], title=f"《{source.title}》", number=f"{source.number}，" if source.number else "",
+                date=cndate(source.date), n=measure.number, measure=nested(measure.title), url=url)
 
 
-def jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
+def jsonld(view: MeasureView, edition: Edition, url: str) -> Markup:
     """schema.org Legislation data for the page's <script type="application/ld+json">."""
     source, measure = view.ref.source, view.ref.measure
     data = {
@@ -44,7 +42,7 @@ def jsonld(view: MeasureView, variant: Variant, url: str) -> Markup:
         "legislationIdentifier": source.number or source.id,
         "datePublished": source.date.isoformat(),
         "legislationDate": source.date.isoformat(),
-        "inLanguage": variant.lang,
+        "inLanguage": edition.lang,
         "url": url,
         "isPartOf": {"@type": "Legislation", "name": source.title,
                      **({"legislationIdentifier": source.number} if source.number else {})},

@@ -1,7 +1,7 @@
-"""A variant's pages kept between builds, and laid out again only where an edit touched them.
+"""An edition's pages kept between builds, and laid out again only where an edit touched them.
 
-pages.variant_sections lays out every page of a variant: at 10,000
-measures that is about 0.1 s a variant, work proportional to N after a
+pages.edition_sections lays out every page of an edition: at 10,000
+measures that is about 0.1 s an edition, work proportional to N after a
 one-file edit. Most edits change measures in place (a topic, a unit, a
 corrected text): the handbook keeps its shape (the same measures in the
 same order, the same documents, topics and units). Then only these change:
@@ -23,19 +23,18 @@ checks the result against a full layout after edits of every kind.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import defaultdict
-from copy import copy
 from dataclasses import dataclass
 
-from ..model import Content, Measure
-from .pages import (FIXED, RELATED_LIMIT, Across, Index, MeasureRef, Page, Section, feed_entries, fixed_pages,
-                    list_pages, measure_page, variant_sections)
+from ..model import Content, same_objects
+from .index import RELATED_LIMIT, Index, memberships
+from .pages import Across, edition_sections, feed_entries, fixed_pages, list_pages, measure_page
+from .views import FIXED, MeasureRef, Page, Section
 
 
 @dataclass(frozen=True)
 class Layout:
-    """One variant's pages, by section (pages.variant_sections), and its feed."""
+    """One edition's pages, by section (pages.edition_sections), and its feed."""
 
     index: Index
     sections: dict[Section, tuple[Page, ...]]
@@ -47,14 +46,14 @@ class Layout:
 
 
 def full_layout(index: Index, strings: dict[str, str], across: Across, page_size: int | None = None) -> Layout:
-    return Layout(index, variant_sections(index, strings, across, page_size), feed_entries(index))
+    return Layout(index, edition_sections(index, strings, across, page_size), feed_entries(index))
 
 
 def changed_in_place(old: Content, new: Content) -> list[int] | None:
     """Positions of the measures that changed in place; None if the handbook's shape changed."""
-    if (len(old.measures) != len(new.measures) or not _same(old.sources, new.sources)
-            or not _same(old.topics, new.topics) or not _same(old.units, new.units)
-            or not _same(old.terms, new.terms)):
+    if (len(old.measures) != len(new.measures) or not same_objects(old.sources, new.sources)
+            or not same_objects(old.topics, new.topics) or not same_objects(old.units, new.units)
+            or not same_objects(old.terms, new.terms)):
         return None
     changed = [i for i, (a, b) in enumerate(zip(old.measures, new.measures)) if a is not b]
     for i in changed:
@@ -70,51 +69,6 @@ def same_pages(old: Layout, new: Layout) -> bool:
         return False
     return all(pages is old.sections[key] or [p.key for p in pages] == [p.key for p in old.sections[key]]
                for key, pages in new.sections.items())
-
-
-def _same(old: tuple, new: tuple) -> bool:
-    return len(old) == len(new) and all(a is b for a, b in zip(old, new))
-
-
-def _lists(m: Measure) -> list[Section]:
-    """The lists a measure is on."""
-    return ([("source", m.source)] + [("topic", t) for t in m.topics] + [("unit", u) for u in m.units]
-            + ([("category", m.category)] if m.category else []))
-
-
-def updated_index(old: Index, content: Content, changed: list[int]) -> Index:
-    """`old` for `content`, whose measures at `changed` changed in place: lists are copied where they
-    are or were, the rest is shared."""
-    new = copy(old)
-    new.content, new._counted = content, {}
-    refs, new.by_id = list(old.refs), dict(old.by_id)
-    groups = {kind: defaultdict(list, getattr(old, f"by_{kind}")) for kind in ("source", "topic", "unit", "category")}
-    copied: set[Section] = set()
-    for i in changed:
-        before, m = old.refs[i], content.measures[i]
-        refs[i] = new.by_id[m.id] = ref = new._ref(m)
-        for kind, key in set(_lists(before.measure)) | set(_lists(m)):
-            members = groups[kind][key]
-            if (kind, key) not in copied:
-                members = groups[kind][key] = list(members)
-                copied.add((kind, key))
-            at = bisect_left(members, old.order[m.id], key=lambda r: old.order[r.measure.id])
-            present = at < len(members) and members[at].measure.id == m.id
-            if (kind, key) in _lists(m):
-                members[at:at + present] = [ref]
-            elif present:
-                del members[at]
-    new.refs = tuple(refs)
-    new.by_source, new.by_topic, new.by_unit, new.by_category = (
-        groups[kind] for kind in ("source", "topic", "unit", "category"))
-    new.position = dict(old.position)
-    for kind, topic in copied:
-        if kind == "topic":
-            for ref in old.by_topic.get(topic, ()):
-                new.position.pop((topic, ref.measure.id), None)
-            for at, ref in enumerate(new.by_topic[topic]):
-                new.position[(topic, ref.measure.id)] = at
-    return new
 
 
 def updated_related(related: dict[str, tuple[str, ...]], old: Index, new: Index,
@@ -167,7 +121,7 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
     fresh: list[Page] = []
     sections[FIXED] = fixed_pages(index, strings, across)  # home and glossary show measures; about, the review
     fresh.extend(sections[FIXED])
-    for section in {s for i in changed for s in _lists(old.index.refs[i].measure) + _lists(index.refs[i].measure)}:
+    for section in {s for i in changed for s in memberships(old.index.refs[i].measure) + memberships(index.refs[i].measure)}:
         sections[section] = list_pages(index, section, page_size)
         fresh.extend(sections[section])
     again = set(ids) | related_changed | _showing(index, ids, across.related)
@@ -179,12 +133,12 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
     for id in again:
         by_source[index.by_id[id].measure.source].append(id)
     for source, members in by_source.items():
-        refs, pages = index.by_source[source], list(sections[("measures", source)])
+        refs, pages = index.by_source[source], list(sections[Section("measures", source)])
         for id in members:
             at = _place(refs, id)
             pages[at] = measure_page(index, refs, at, across)
             fresh.append(pages[at])
-        sections[("measures", source)] = tuple(pages)
+        sections[Section("measures", source)] = tuple(pages)
     feed = tuple(index.by_id[ref.measure.id] for ref in old.feed)  # ordered by date and number: unchanged
     return Layout(index, sections, feed), fresh
 

@@ -1,0 +1,167 @@
+"""What each page shows: typed contexts for templates.
+
+Templates get a `Page` whose `view` is one of these dataclasses, never
+loose dicts, so what a template may use is written down here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..editions import Edition
+from ..model import Category, Measure, Source, Term, Topic, Unit
+from ..urls import PageKey
+
+
+@dataclass(frozen=True)
+class MeasureRef:
+    """A measure with everything it points to, resolved."""
+
+    measure: Measure
+    source: Source
+    category: Category | None
+    topics: tuple[Topic, ...]
+    units: tuple[Unit, ...]
+
+    @property
+    def key(self) -> PageKey:
+        return PageKey("measure", self.measure.id)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A link to a list by name, without its count: a count that changes would re-render every page
+    that links to the list (every page of every list of that kind)."""
+
+    key: PageKey
+    name: str
+    detail: str = ""  # e.g. the source of a category
+
+
+@dataclass(frozen=True)
+class Counted:
+    key: PageKey
+    name: str
+    count: int
+    detail: str = ""  # e.g. the source of a category
+
+
+@dataclass(frozen=True)
+class HomeView:
+    sources: tuple[tuple[Source, int], ...]
+    topics: tuple[Counted, ...]
+    categories: tuple[Counted, ...]
+    units: tuple[Counted, ...]
+    first_measure: MeasureRef
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int  # 1-based
+    count: int
+    total: int  # measures in the whole list
+    first: int  # 1-based position of this page's first measure in the list
+
+    size: int  # measures on this page
+
+    @property
+    def last(self) -> int:
+        return self.first + self.size - 1
+
+    @property
+    def window(self) -> tuple[int | None, ...]:
+        """Page numbers to link: first, last and two on each side of this one; None marks a gap."""
+        shown = sorted({1, self.count} | set(range(max(1, self.number - 2), min(self.count, self.number + 2) + 1)))
+        out: list[int | None] = []
+        for n in shown:
+            if out and n - out[-1] > 1:
+                out.append(None)
+            out.append(n)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: Source
+    groups: tuple[tuple[Category | None, tuple[MeasureRef, ...]], ...]  # this page's measures
+    pagination: Pagination
+
+
+@dataclass(frozen=True)
+class ListingView:
+    """The measures under one topic, category or unit, and links to its siblings."""
+
+    kind: str
+    name: str
+    description: str
+    measures: tuple[MeasureRef, ...]  # this page's measures
+    siblings: tuple[Named, ...]
+    pagination: Pagination
+    source: Source | None = None  # for a category: the document it belongs to
+
+
+@dataclass(frozen=True)
+class MeasureView:
+    ref: MeasureRef
+    previous: MeasureRef | None
+    next: MeasureRef | None
+    related: tuple[MeasureRef, ...]
+    terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
+
+    def regional_terms(self, edition_code: str) -> tuple[tuple[Term, str], ...]:
+        """(term, the region's word) for the measure's terms whose word in the edition's region differs
+        from the text's (知識產權 on the Taiwan edition, where readers say 智慧財產權); none in Simplified."""
+        return tuple((t, form) for t in self.terms if (form := t.form(edition_code)) and form != t.written)
+
+
+@dataclass(frozen=True)
+class AboutView:
+    sources: tuple[Source, ...]
+    reviewed: tuple = ()  # (edition code, review.Summary) of the Traditional editions
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """A term, and links to the measures that write it: by number only, so that editing a measure's
+    topics or title does not lay the glossary out again."""
+
+    term: Term
+    measures: tuple[tuple[str, tuple[tuple[str, int], ...]], ...]  # (source short title, ((measure id, number), …))
+    count: int  # how many measures write it; the first GLOSSARY_LINKS are linked
+
+    @property
+    def more(self) -> int:
+        return self.count - sum(len(numbers) for _, numbers in self.measures)
+
+
+@dataclass(frozen=True)
+class GlossaryView:
+    entries: tuple[GlossaryEntry, ...]
+    regions: tuple[Edition, ...] = ()  # the editions the termbase gives its own words for: a column each
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """The search page: results and facets come from the index, in the browser."""
+
+    bundles: tuple[str, ...]  # the index bundles it loads (urls.search_bundle), the first one first
+
+
+@dataclass(frozen=True, order=True)
+class Section:
+    """A run of pages laid out together: the fixed pages, one list, or one source document's measure pages."""
+
+    kind: str  # "fixed", a list's kind (source, topic, category, unit), or "measures"
+    id: str = ""  # the list's or source document's id
+
+
+FIXED = Section("fixed")  # home, about, search, glossary
+
+
+@dataclass(frozen=True)
+class Page:
+    key: PageKey
+    template: str
+    title: str
+    view: object
+    description: str = ""
