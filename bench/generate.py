@@ -42,7 +42,7 @@ from handbook.content.load import (CONVERSION_FILE, MEASURES_DIR, REVIEW_FILE, S
 from handbook.model import Measure  # noqa: E402
 from handbook.seeds.punctuation import repair  # noqa: E402
 from handbook.seeds.documents import SeedMeasure  # noqa: E402
-from handbook.content.yamlfile import FlowList, dump_yaml  # noqa: E402
+from handbook.content.yamlwrite import FlowList, dump_yaml  # noqa: E402
 
 PER_SOURCE = 100  # measures per synthetic source document
 FIRST_DATE = datetime.date(2022, 1, 1)  # of synthetic document 1; each next one a day later

@@ -21,7 +21,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from handbook.commands.serve import HOST, SiteHandler, normalise_prefix, make_server
+from handbook.commands.serve import HOST, SiteHandler, make_server
+from handbook.commands.targets import normalise_prefix
 
 CHROMIUM = "/usr/bin/chromium"
 # --headless=new: the full browser, headless (the old mode is gone from Chrome

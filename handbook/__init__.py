@@ -17,7 +17,9 @@ Subpackages, one stage each:
     build      the stages in order, a clean build or an update
     commands   the command line, the preview and development servers
 
-Shared by all: model (the typed records), editions (the editions), urls
-(every path the site has), files (every write), diagnostics (located
-errors), workers (processes that die with the build).
+Shared by all: editions (each edition declared once, and where its text
+comes from), model (the typed records), urls (every path the site has),
+reading and files (every read of the repository, every write), diagnostics
+(located errors), workers (processes that die with the build).
+docs/architecture.md says what flows between the stages.
 """

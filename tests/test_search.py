@@ -16,7 +16,6 @@ from urllib.parse import quote
 import pytest
 
 from handbook.build.builder import Builder, build
-from handbook.content.checks import check_content
 from handbook.convert.converter import Converter, convert_content
 from handbook.site.index import Index
 from handbook.editions import BY_CODE, EDITIONS

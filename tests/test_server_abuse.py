@@ -21,7 +21,8 @@ import pytest
 
 from devtools.browser import serve
 from handbook.commands.devserver import EVENTS, SCRIPT, BuildState, _LiveHandler, live_handler
-from handbook.commands.serve import HOST, SiteHandler, _Server
+from handbook.commands.connections import Server
+from handbook.commands.serve import HOST, SiteHandler
 
 TIMEOUT = 0.5  # the servers' timeout in these tests, for 10 s
 SECRET = b"outside the site"
@@ -256,7 +257,7 @@ def test_a_request_trickling_in_is_cut_off_at_the_timeout(port, capfd):
 def test_connections_beyond_the_bound_get_503_at_once(port, monkeypatch, capfd):
     monkeypatch.setattr(SiteHandler, "timeout", 4 * TIMEOUT)  # the idle ones stay while the others knock
     before = threading.active_count()
-    limit = _Server.max_connections
+    limit = Server.max_connections
     idle = [connect(port) for _ in range(limit)]  # accepted in order: the next ones find no place
     started = time.monotonic()
     for _ in range(8):
@@ -343,5 +344,5 @@ def test_a_stream_that_stops_reading_is_freed_when_it_ends(live, monkeypatch, ca
 
 def test_by_default_clients_time_out_and_connections_are_bounded():
     assert 0 < SiteHandler.timeout <= 10
-    assert 0 < _LiveHandler.max_streams < _Server.max_connections <= 64
+    assert 0 < _LiveHandler.max_streams < Server.max_connections <= 64
     assert SiteHandler.timeout < _LiveHandler.keepalive < _LiveHandler.lifetime <= 600

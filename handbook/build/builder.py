@@ -15,57 +15,26 @@ from __future__ import annotations
 
 import gc
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
 from ..content.checks import check_content
-from ..content.validate import ReferenceMemo
-from ..convert.converter import Converters
-from ..convert.review import Reviewer
 from ..diagnostics import ContentError
 from ..editions import EDITIONS, Edition
 from ..files import OutputError, OutputLock, discard, recover, scratch_folder, stage_tree, swap_in
 from ..model import Handbook
 from ..search.pagefind import index_shards, pagefind_binary
-from ..search.queries import query_table_files, searchable_texts
 from ..search.shards import Shard, shard_modulus
-from ..search.vocabulary import WrittenWords, vocabulary_files
 from ..site.plan import Plan, plan_site
 from ..site.render import Templates, load_templates, render_edition, root_files
+from .state import BuildReport, SiteState
 from ..urls import ROOT_FILES, SEARCH_INDEX, root_file
 from .emit import Emitter, digest
 from .guards import guard_inputs, refuse_to_replace
 from .inputs import check_templates, static_files, template_diagnostic
 from .parallel import RenderJob, render_everything
 from .progress import Progress
-
-
-@dataclass
-class BuildReport:
-    base_url: str
-    stages: list[tuple[str, float, str]]
-    rendered: int  # pages rendered (the rest were unchanged and reused)
-    written: int  # files written (the rest were unchanged on disk)
-    warnings: tuple = ()  # the check's warnings (diagnostics.Diagnostic): shown, the build went on
-
-
-@dataclass
-class SiteState:
-    """What a kept Builder remembers between builds: the site on disk, and what made it."""
-
-    files_read: dict = field(default_factory=dict)  # content files already parsed and checked (content.load)
-    references: ReferenceMemo = field(default_factory=ReferenceMemo)  # measures whose references were checked
-    reviewer: Reviewer = field(default_factory=Reviewer)  # each text's conversion decisions (review.py)
-    converters: Converters = field(default_factory=Converters)  # each remembers what it converted
-    written_words: WrittenWords = field(default_factory=WrittenWords)  # termbase words each measure writes
-    templates: Templates | None = None
-    tables: tuple = (None, {})  # (what they were made from, the search page's conversion tables)
-    vocabulary: tuple = (None, {})  # (what it was made from, the search page's vocabulary)
-    plan: Plan | None = None  # the plan of the site on disk: None until a build succeeded
-    on_disk: Emitted | None = None  # every file on disk, and every index document
-    stale: set[Shard] = field(default_factory=set)  # bundles whose documents changed since they were indexed
 
 
 class Builder:
@@ -129,7 +98,8 @@ class Builder:
             previous = None if clean or templates_changed else self.state.plan  # None: every page again
             plan = plan_site(handbook, templates.strings, self.base_url, previous, self.state.converters,
                              self.shard_size)
-            extra = {**static_files(self.root / "static"), **self._tables(handbook), **self._vocabulary(handbook, plan),
+            extra = {**static_files(self.root / "static"), **self.state.query_tables(handbook),
+                     **self.state.search_vocabulary(handbook, plan),
                      **root_files(templates, handbook, plan, self.state.converters)}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
                              "search conversion tables and vocabulary")
@@ -163,24 +133,6 @@ class Builder:
         s = self.state
         return (s.plan is None or s.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir()
                 or s.plan.modulus != shard_modulus(len(handbook.content.measures), self.shard_size))
-
-    def _tables(self, handbook: Handbook) -> dict[str, bytes]:
-        """The search page's conversion tables, made again only when the searchable text changed."""
-        key = (tuple(searchable_texts(handbook.content)), handbook.conversion, handbook.editions)
-        if self.state.tables[0] != key:
-            self.state.tables = (key, query_table_files(handbook, self.state.converters))
-        return self.state.tables[1]
-
-    def _vocabulary(self, handbook: Handbook, plan: Plan) -> dict[str, bytes]:
-        """The search page's vocabulary (vocabulary.py), made again only when what it depends on changed:
-        the termbase, the conversion, the topics and which measures write which term."""
-        terms, c = plan.term_ids(), handbook.content
-        key = (c.terms, handbook.conversion, c.topics, plan.urls, handbook.editions,
-               tuple((m.id, m.topics, m.title, m.text, terms[m.id]) for m in c.measures))
-        if self.state.vocabulary[0] != key:
-            self.state.vocabulary = (key, vocabulary_files(handbook, plan.urls, terms, self.state.converters,
-                                                           self.state.written_words))
-        return self.state.vocabulary[1]
 
     def _clean(self, plan: Plan, templates: Templates, extra: dict[str, bytes]) -> tuple[int, int]:
         """Everything into a fresh folder, indexed, then swapped in."""

@@ -1,4 +1,5 @@
-"""The one place a build puts a rendered file: into the site, and a measure page's article into the search index's input.
+"""The one place a build puts a rendered file: into the site, and a measure page's article into the
+search index's input.
 
 Pagefind reads index documents, not the pages: a copy of each measure's
 article under the page's path, kept in a folder of its own (`.site.search/

@@ -1,4 +1,5 @@
-"""Where a build refuses to write: a build replaces its output folder whole, so never over what it reads or what it did not make."""
+"""Where a build refuses to write: it replaces its output folder whole, so never over what it reads
+or what it did not make."""
 
 from __future__ import annotations
 

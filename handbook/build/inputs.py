@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 
 from ..diagnostics import ContentError, Diagnostic, display_path, refusal
-from ..files import UnreadableFile, read_regular, regular_files
+from ..reading import UnreadableFile, read_regular, regular_files
 from ..urls import static_path
 
 

@@ -8,6 +8,7 @@ Emitter and sends back what it wrote (an Emitted), which the parent merges.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,11 +41,17 @@ def render_everything(job: RenderJob, workers: int, on_done=lambda count: None,
     tasks = [(i, part, workers) for i in range(len(job.plan.editions)) for part in range(workers)]
     emitted, rendered = Emitted(), 0
     if workers > 1:
-        with fork_pool(workers, _start, (job,)) as pool:
-            for count, part in pool.imap_unordered(_render_share, tasks):
-                rendered += count
-                emitted.update(part)
-                on_done(count)
+        # The plan is millions of objects the workers only read: frozen, the workers' garbage collector
+        # never walks them, which would copy every memory page that holds one into each worker.
+        gc.freeze()
+        try:
+            with fork_pool(workers, _start, (job,)) as pool:
+                for count, part in pool.imap_unordered(_render_share, tasks):
+                    rendered += count
+                    emitted.update(part)
+                    on_done(count)
+        finally:
+            gc.unfreeze()
     else:
         _start(job)
         for task in tasks:

@@ -16,19 +16,16 @@ seconds, with at most `max_connections` of them at once.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import functools
 import http.server
 import io
 import os
-import re
-import socket
-import sys
-import threading
-import time
 import urllib.parse
 from pathlib import Path
+
+from .connections import HeadReader, Server
+from .targets import BadRequest, normalise_prefix, parse_target
 
 HOST = "127.0.0.1"
 
@@ -73,64 +70,6 @@ CONTENT_TYPES = {
 }
 
 
-def normalise_prefix(prefix: str) -> str:
-    inner = prefix.strip("/")
-    return f"/{inner}/" if inner else "/"
-
-
-# --- the request target --------------------------------------------------------
-
-class BadRequest(ValueError):
-    """A request target that no browser sends and no file can answer: 400."""
-
-
-_ABSOLUTE_FORM = re.compile(r"https?://[^/?#]*", re.IGNORECASE)
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def parse_target(target: str) -> tuple[str, str]:
-    """A request target's decoded, normalised path and its raw query: ("/handbook/措施/", "q=1").
-
-    Decided here, once, before any file is looked at, so that no odd byte
-    reaches the file system: raises BadRequest for a target that is not
-    printable ASCII, neither a path nor an http(s) URL, holds a broken
-    %-escape, is not UTF-8, names a control character, or climbs above "/".
-    """
-    if not re.fullmatch(r"[!-~]+", target):
-        raise BadRequest("the request target is not printable ASCII")
-    origin = _ABSOLUTE_FORM.match(target)  # absolute-form, as sent to a proxy
-    if origin:
-        target = target[origin.end():] or "/"
-    if not target.startswith("/"):
-        raise BadRequest("the request target is not a path")
-    path, _, query = target.partition("#")[0].partition("?")
-    if _BAD_ESCAPE.search(path):
-        raise BadRequest("the path has a % that is not a %-escape")
-    try:
-        text = urllib.parse.unquote_to_bytes(path).decode("utf-8")
-    except UnicodeDecodeError:
-        raise BadRequest("the path is not UTF-8") from None
-    if _CONTROL.search(text):
-        raise BadRequest("the path names a control character")
-    return _without_dot_segments(text), query
-
-
-def _without_dot_segments(path: str) -> str:
-    """"/a/./b/../c/" -> "/a/c/", as a browser resolves a URL; ".." above the root is BadRequest."""
-    parts = path.split("/")[1:]
-    kept: list[str] = []
-    for part in parts:
-        if part == "..":
-            if not kept:
-                raise BadRequest("the path climbs above the root")
-            kept.pop()
-        elif part not in ("", "."):
-            kept.append(part)
-    slash = "/" if kept and parts[-1] in ("", ".", "..") else ""
-    return "/" + "/".join(kept) + slash
-
-
 # --- errors of the file system ---------------------------------------------------
 
 _MISSING = {errno.ENOENT, errno.ENOTDIR, errno.EISDIR, errno.ELOOP}
@@ -153,29 +92,6 @@ class _Redirect(Exception):
     def __init__(self, location: str):
         super().__init__(location)
         self.location = location
-
-
-# --- slow clients ------------------------------------------------------------------
-
-class _HeadReader(io.RawIOBase):
-    """Reads a request from the socket with one deadline for the whole head.
-
-    A per-read timeout alone lets a client that sends a byte every few
-    seconds hold its thread for ever (slowloris).
-    """
-
-    def __init__(self, connection: socket.socket, seconds: float):
-        self.connection, self.deadline = connection, time.monotonic() + seconds
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError("the request took too long to arrive")
-        self.connection.settimeout(left)
-        return self.connection.recv_into(buffer)
 
 
 # --- the handler -------------------------------------------------------------------
@@ -202,7 +118,7 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.rfile.close()  # the socket's own reader: replaced by one with a deadline
-        self.rfile = io.BufferedReader(_HeadReader(self.connection, self.timeout))
+        self.rfile = io.BufferedReader(HeadReader(self.connection, self.timeout))
 
     def parse_request(self) -> bool:
         if not super().parse_request():
@@ -304,50 +220,8 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
             return None
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # a browser may hold a connection open: don't wait for it
-    request_queue_size = 64  # a browser opens several connections at once
-    max_connections = 32  # each holds a thread: beyond this, 503 at once
-
-    BUSY = (b"HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            b"Content-Length: 21\r\nRetry-After: 1\r\nConnection: close\r\n\r\ntoo many connections\n")
-
-    def __init__(self, *args, **kwargs):
-        self.slots = threading.BoundedSemaphore(self.max_connections)
-        super().__init__(*args, **kwargs)
-
-    def process_request(self, request, client_address):
-        if not self.slots.acquire(blocking=False):
-            return self._refuse(request)
-        try:
-            super().process_request(request, client_address)  # starts the connection's thread
-        except BaseException:
-            self.slots.release()
-            raise
-
-    def process_request_thread(self, request, client_address):
-        try:
-            super().process_request_thread(request, client_address)
-        finally:
-            self.slots.release()
-
-    def _refuse(self, request: socket.socket) -> None:
-        """503 without waiting for anything: the accept loop must never block on a client."""
-        request.setblocking(False)
-        with contextlib.suppress(OSError):
-            request.sendall(self.BUSY)
-            request.recv(65536)  # a request already sent is read, so closing sends FIN, not RST
-        self.shutdown_request(request)
-
-    def handle_error(self, request, client_address):
-        # A browser dropping a connection is not a test failure; a bug here is.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: bool = True,
-                handler: type = SiteHandler, csp: bool = True) -> _Server:
+                handler: type = SiteHandler, csp: bool = True) -> Server:
     """A server for `directory` at http://127.0.0.1:<port><prefix> (port 0: any free port).
 
     csp: send CONTENT_SECURITY_POLICY, so that a preview breaks where the
@@ -358,4 +232,4 @@ def make_server(directory: Path, prefix: str = "/", port: int = 0, *, quiet: boo
         raise FileNotFoundError(f"serve: no such directory: {directory}")
     settings = {"prefix": normalise_prefix(prefix), "quiet": quiet,
                 "policy": CONTENT_SECURITY_POLICY if csp else None}
-    return _Server((HOST, port), functools.partial(type("Handler", (handler,), settings), directory=str(directory)))
+    return Server((HOST, port), functools.partial(type("Handler", (handler,), settings), directory=str(directory)))

@@ -11,27 +11,26 @@ Layout (docs/content.md explains each field):
     content/terms.yaml                       the termbase: each concept in each region's words
     content/review.yaml                      conversion decisions signed off by a reviewer
 
-Only regular files are read (files.regular_files, files.read_regular): a
+Only regular files are read (reading.regular_files, reading.read_regular): a
 link, a named pipe or a file that cannot be read is a located error, never
 followed, opened or waited on. Each file is parsed safely (yamlfile),
 checked against its JSON Schema (schema), and only then turned into model
-values. Cross-file rules live in
-validate.py; agreement with the seed documents in provenance.py.
+values (records). Cross-file rules live in validate.py; agreement with the
+seed documents in provenance.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import schema
 from ..diagnostics import Diagnostic, display_path, refusal
-from ..files import Refused, UnreadableFile, read_regular, regular_files
-from ..model import (TEXT_FIELDS, Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
-                    SiteSettings, Source, Term, Topic, Unit)
+from ..reading import Refused, UnreadableFile, read_regular, regular_files
+from ..model import Content, ConversionRules, SignOff, SiteSettings
 from ..workers import fork_pool
+from .records import build, placed, record_texts
 from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
@@ -87,17 +86,7 @@ class Loaded:
     def texts(self):
         """(record, field, text) of every text that is converted, in a fixed order: where the
         conversion rules apply. A field is a name, or a path such as ("notes", 0)."""
-        content = self.content
-        records = [*content.measures, *content.sources, *content.units, *content.topics, *content.terms]
-        for record in records + ([self.settings] if self.settings else []):
-            for name in TEXT_FIELDS[type(record)]:
-                value, field = getattr(record, name), FILE_KEYS.get(name, name)
-                if isinstance(value, tuple):
-                    yield from ((record, (field, i), item) for i, item in enumerate(value))
-                elif value:
-                    yield record, field, value
-            for i, c in enumerate(getattr(record, "categories", ())):
-                yield from ((record, ("categories", i, name), getattr(c, name)) for name in TEXT_FIELDS[type(c)])
+        return record_texts(self.content, self.settings)
 
     def where(self, record, field, offset: int) -> str:
         """path:line:col of character `offset` of a record's field (as texts() names it)."""
@@ -145,9 +134,26 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
     """
     cache = {} if cache is None else cache
     content_dir = Path(content_dir)
-    sources, measures, units, topics, terms = [], [], [], [], []
     loaded = Loaded(content_dir.resolve().parent, Content((), (), (), ()), [])
     files, strays, refused = content_files(content_dir)
+    _report_layout(loaded, content_dir, files, strays, refused)
+    _read_changed(content_dir, files, cache, workers)
+    records: dict[str, list] = {"source": [], "measure": [], "units": [], "topics": [], "terms": []}  # as in Content
+    for kind, path in files:
+        _, (document, problems), value, shown = cache[path]
+        on_file(shown)
+        loaded.diagnostics.extend(problems)
+        if problems:
+            loaded.unreadable.add(Path(path).relative_to(content_dir))
+        else:
+            _take(loaded, records, kind, document, value)
+    records["measure"].sort(key=lambda m: (m.source, m.number))
+    loaded.content = Content(*map(tuple, records.values()))
+    return loaded
+
+
+def _report_layout(loaded: Loaded, content_dir: Path, files: list, strays: list[Path], refused: list[Refused]):
+    """The problems of content/ as a whole: files that fit no kind, what is not a file, files missing."""
     for stray in strays:
         loaded.diagnostics.append(Diagnostic(
             display_path(stray), 0, 0, "", "not a content file",
@@ -162,6 +168,9 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
             loaded.diagnostics.append(Diagnostic(display_path(content_dir / required), 0, 0, "",
                                                  "file is missing", "restore it from version control"))
 
+
+def _read_changed(content_dir: Path, files: list[tuple[str, str]], cache: dict, workers: int) -> None:
+    """Read into `cache` every file that is not there, or changed since it was read."""
     here = os.getcwd()  # paths are shown relative to it
     stale = []
     for kind, path in files:
@@ -173,36 +182,21 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
     for (kind, path, signature), result in zip(stale, _read_all(content_dir, stale, workers)):
         cache[path] = (signature, *result)
 
-    for kind, path in files:
-        _, (document, problems), value, shown = cache[path]
-        on_file(shown)
-        loaded.diagnostics.extend(problems)
-        if problems:
-            loaded.unreadable.add(Path(path).relative_to(content_dir))
-            continue
-        if kind in ("measure", "source"):
-            (measures if kind == "measure" else sources).append(value)
-            loaded.origins[id(value)] = (document, ())
-        elif kind == "site":
-            loaded.settings = value
-            loaded.origins[id(value)] = (document, ())
-        elif kind == "conversion":
-            loaded.conversion = value
-            for name in ("regional", "overrides"):
-                for i, item in enumerate(getattr(value, name)):
-                    loaded.origins[id(item)] = (document, (name, i))
-        elif kind == "review":
-            loaded.review = value
-            for i, item in enumerate(value):
-                loaded.origins[id(item)] = (document, ("sign_offs", i))
-        else:
-            {"units": units, "topics": topics, "terms": terms}[kind].extend(value)
-            for i, item in enumerate(value):
-                loaded.origins[id(item)] = (document, (kind, i))
 
-    measures.sort(key=lambda m: (m.source, m.number))
-    loaded.content = Content(tuple(sources), tuple(measures), tuple(units), tuple(topics), tuple(terms))
-    return loaded
+def _take(loaded: Loaded, records: dict[str, list], kind: str, document: YamlDocument, value) -> None:
+    """File a checked file's model value, and remember where in the document each record stands."""
+    for record, prefix in placed(kind, value):
+        loaded.origins[id(record)] = (document, prefix)
+    if kind == "site":
+        loaded.settings = value
+    elif kind == "conversion":
+        loaded.conversion = value
+    elif kind == "review":
+        loaded.review = value
+    elif kind in ("measure", "source"):
+        records[kind].append(value)
+    else:
+        records[kind].extend(value)
 
 
 PARALLEL_FROM = 1000  # files: fewer are read faster by one process than sent between two
@@ -248,64 +242,3 @@ def read_file(kind: str, data: bytes, shown: str, relative: str) -> tuple[YamlDo
         problems.append(Diagnostic(shown, 1, 1, "", "first line must name the file's schema",
                                    f"make the first line: {expected}"))
     return document, problems
-
-
-def build(kind: str, value: dict):
-    """The model value of a checked file: a record, or a tuple of records for the list files."""
-    if kind == "measure":
-        return build_measure(value)
-    if kind == "source":
-        return build_source(value)
-    if kind == "site":
-        return SiteSettings(**value)
-    if kind == "conversion":
-        return ConversionRules(tuple(RegionalForm(**item) for item in value.get("regional", ())),
-                               tuple(build_override(item) for item in value["overrides"]))
-    if kind == "review":
-        return tuple(SignOff(item["edition"], item["by"], item["date"], tuple(item["reviewed"]))
-                     for item in value["sign_offs"])
-    if kind == "terms":
-        return tuple(Term(item["id"], item["zh-hans"], _edition_keys(item, TERM_FIELDS), tuple(item.get("also", ())),
-                          item.get("note", ""), item.get("en", ""), item["zh-hans"], tuple(item.get("text_also", ())))
-                     for item in value["terms"])
-    if kind == "topics":
-        return tuple(Topic(item["id"], item["name"], item["description"],
-                           tuple((code, name, text) for code, wording in _edition_keys(item, TOPIC_FIELDS)
-                                 for name, text in wording.items())) for item in value["topics"])
-    return tuple(Unit(**item) for item in value[kind])
-
-
-FILE_KEYS = {"written": "zh-hans"}  # a record's field whose key in its file is another
-# A record's own keys; the others of a term, topic or override are edition codes (the schemas list them).
-TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "en", "text_also"})
-TOPIC_FIELDS = frozenset({"id", "name", "description"})
-OVERRIDE_FIELDS = frozenset({"simplified", "why", "applies_in", "not_in"})
-
-
-def _edition_keys(value: dict, own: frozenset[str]) -> tuple[tuple[str, object], ...]:
-    """(edition code, value) for each key of `value` that names an edition: what is not the record's own."""
-    return tuple((key, item) for key, item in value.items() if key not in own)
-
-
-def build_measure(value: dict) -> Measure:
-    return Measure(
-        id=value["id"], source=value["source"], number=value["number"], title=value["title"],
-        text=value["text"].rstrip("\n"), topics=tuple(value["topics"]), category=value.get("category"),
-        units=tuple(value.get("units", ())), scope=value.get("scope"), truncated=value.get("truncated", False),
-    )
-
-
-def build_source(value: dict) -> Source:
-    return Source(
-        id=value["id"], title=value["title"], short_title=value["short_title"], issuer=value["issuer"],
-        date=datetime.date.fromisoformat(value["date"]), kind=value["kind"],
-        seed=SeedRef(**value["seed"]), number=value.get("number"), description=value.get("description"),
-        categories=tuple(Category(**c) for c in value.get("categories", ())),
-        notes=tuple(value.get("notes", ())),
-    )
-
-
-def build_override(value: dict) -> Override:
-    targets = _edition_keys(value, OVERRIDE_FIELDS)
-    return Override(value["simplified"], targets, value["why"], tuple(value.get("applies_in", ())),
-                    tuple(value.get("not_in", ())))

@@ -96,6 +96,7 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
 
 
 def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]:
+    """jsonschema's error as diagnostics a maintainer can act on, by the keyword the value failed."""
     path = tuple(error.absolute_path)
     spot = document.spot(path)
 
@@ -105,14 +106,7 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
 
     kind, value, instance = error.validator, error.validator_value, error.instance
     if kind == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        out = []
-        for key in instance:
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
-                hint = f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
-                out.append(at("unknown field", hint, where=path + (key,), key=True))
-        return out
+        return _unknown_fields(error, at, path)
     if kind == "required":
         missing = [name for name in value if name not in instance]
         return [Diagnostic(document.path, spot.line, spot.col, field_name(path + (name,)),
@@ -123,15 +117,7 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
         wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in ([value] if isinstance(value, str) else value))
         return [at(f"expected {wanted}, got {_describe(instance)}", _describe_field(error.schema))]
     if kind == "pattern":
-        example = error.schema.get("examples", [""])[0]
-        if "a-z0-9" in value:
-            return [at(f'"{instance}" is not a valid id', _ID_HINT)]
-        if error.schema.get("format") == "date":
-            return [at(f'"{instance}" is not a date written YYYY-MM-DD', f"write it like {example}")]
-        if value.startswith("^seeds/"):
-            return [at(f'"{instance}" is not a valid path', f"seeds paths look like {example}")]
-        return [at(f'"{instance}" is not in the form this field takes', f"{_describe_field(error.schema)}".strip()
-                   or f"for example {example}")]
+        return [at(*_mismatch(error))]
     if kind == "format":
         return [at(f'"{instance}" is not a real date', "write dates as YYYY-MM-DD, e.g. 2022-08-09")]
     if kind == "enum":
@@ -143,16 +129,46 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
         wanted = f"{low} to {high}" if high else f"at least {low}"
         return [at(f"has {len(instance)} item{'s' * (len(instance) != 1)}; give {wanted}")]
     if kind == "uniqueItems":
-        seen, repeated = set(), None
-        for item in instance:
-            if item in seen:
-                repeated = item
-                break
-            seen.add(item)
-        return [at(f'"{repeated}" is listed twice', "remove the repetition")]
+        return [at(f'"{_repeated(instance)}" is listed twice', "remove the repetition")]
     if kind == "minimum":
         return [at(f"must be at least {value}, got {instance}")]
     return [at(error.message)]
+
+
+def _unknown_fields(error: ValidationError, at, path: tuple) -> list[Diagnostic]:
+    """One diagnostic per field the schema does not allow, at its key, naming the field meant if it is close."""
+    allowed = list(error.schema.get("properties", {}))
+    out = []
+    for key in error.instance:
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+            hint = f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
+            out.append(at("unknown field", hint, where=path + (key,), key=True))
+    return out
+
+
+def _mismatch(error: ValidationError) -> tuple[str, str]:
+    """(message, hint) for text that does not match its field's pattern: an id, a date, a seeds path, or other."""
+    value, instance = error.validator_value, error.instance
+    example = error.schema.get("examples", [""])[0]
+    if "a-z0-9" in value:
+        return f'"{instance}" is not a valid id', _ID_HINT
+    if error.schema.get("format") == "date":
+        return f'"{instance}" is not a date written YYYY-MM-DD', f"write it like {example}"
+    if value.startswith("^seeds/"):
+        return f'"{instance}" is not a valid path', f"seeds paths look like {example}"
+    return (f'"{instance}" is not in the form this field takes', f"{_describe_field(error.schema)}".strip()
+            or f"for example {example}")
+
+
+def _repeated(items: list):
+    """The first item of a list that an earlier one equals (None if there is none)."""
+    seen = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
 
 
 def _describe(value: object) -> str:

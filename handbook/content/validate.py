@@ -10,9 +10,9 @@ from __future__ import annotations
 import difflib
 import os
 from collections import Counter
-from dataclasses import replace
 from pathlib import Path
 
+from .conversion_rules import check_conversion, check_terms
 from .load import MEASURES_DIR, SOURCES_DIR, Loaded
 from ..diagnostics import Diagnostic
 from ..editions import EDITIONS, Edition
@@ -70,8 +70,8 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None,
     memo.measures = kept
     problems += _category_counts(loaded)
     by_code = {e.code: e for e in editions}
-    conversion = _conversion(loaded, by_code)
-    problems += conversion + _terms(loaded, by_code, forms=not any(d.is_error for d in conversion))
+    conversion = check_conversion(loaded, by_code)
+    problems += conversion + check_terms(loaded, by_code, forms=not any(d.is_error for d in conversion))
     return problems
 
 
@@ -101,128 +101,6 @@ def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topic
         if topic not in topics and not loaded.incomplete("topics"):
             after.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
     return before, after
-
-
-def _conversion(loaded: Loaded, editions: dict[str, Edition]) -> list[Diagnostic]:
-    """Regional forms and overrides keep the length of what they replace; an override applies
-    somewhere, and its contexts hold its phrase. Where its phrase is not whole words (准营 in
-    高标准营造) it is skipped, with a warning until the context is listed in applies_in or not_in."""
-    from ..convert.converter import occurrences, opencc_engine, phrase_pattern, placement
-    from ..convert.words import words_around
-
-    rules, problems = loaded.conversion, []
-    seen: dict[tuple[str, str], object] = {}
-    for form in rules.regional:
-        if len(form.writes) != len(form.opencc):
-            problems.append(loaded.at(form, ("writes",), f'"{form.writes}" has {len(form.writes)} characters, '
-                                      f'"{form.opencc}" has {len(form.opencc)}',
-                                      "a regional form changes characters, never words: keep the same length"))
-        first = seen.setdefault((form.edition, form.opencc), form)
-        if first is not form:
-            problems.append(loaded.at(form, ("opencc",), f'{form.edition} has a form for "{form.opencc}" already',
-                                      "keep one entry per character or word and edition"))
-        edition = editions.get(form.edition)
-        converted = opencc_engine(edition.opencc).convert(form.example) if edition and edition.converted else ""
-        if edition and form.opencc not in converted:
-            problems.append(loaded.at(form, ("example",), f'OpenCC writes "{converted}" for it, without "{form.opencc}"',
-                                      f'give a Simplified text that OpenCC converts to a text with "{form.opencc}"'))
-    texts = list(loaded.texts())
-    corpus = "\n".join(text for _, _, text in texts)
-    for override in rules.overrides:
-        if not override.targets:
-            problems.append(loaded.at(override, (), "gives no edition its words",
-                                      "add the edition(s) OpenCC gets wrong, or delete the entry"))
-        if not loaded.incomplete("measure") and override.simplified not in corpus:
-            problems.append(loaded.at(override, ("simplified",), f'"{override.simplified}" occurs nowhere in the content',
-                                      "delete the entry, or fix the phrase to match the Simplified text"))
-        for code, target in override.targets:
-            if len(target) != len(override.simplified):
-                problems.append(loaded.at(override, (code,), f'"{target}" has {len(target)} characters, '
-                                          f'"{override.simplified}" has {len(override.simplified)}',
-                                          "a fix changes characters, never words: keep the same length"))
-        for name in ("applies_in", "not_in"):
-            for i, context in enumerate(getattr(override, name)):
-                if override.simplified not in context:
-                    problems.append(loaded.at(override, (name, i), f'"{context}" does not contain "{override.simplified}"',
-                                              f'list a longer text that holds "{override.simplified}", as the content writes it'))
-    pattern = phrase_pattern(o.simplified for o in rules.overrides)
-    if pattern is None:
-        return problems
-    by_phrase = {o.simplified: o for o in rules.overrides}
-    unsure: dict[int, dict[tuple[str, str], str]] = {}  # id(override) -> {(standing, words around): where}
-    for record, name, text in texts:
-        for start, phrase in occurrences(pattern, text):
-            override = by_phrase[phrase]
-            how = placement(override, text, start)
-            if how in ("part", "inside"):
-                words = words_around(text, start, start + len(phrase))
-                unsure.setdefault(id(override), {}).setdefault((how, words), loaded.where(record, name, start))
-    for override in rules.overrides:
-        for (how, words), where in unsure.get(id(override), {}).items():
-            context = words.replace("|", "")
-            if how == "inside":
-                message = (f'"{override.simplified}" is pieces of other words in {words} ({where}): '
-                           "not applied there, OpenCC's conversion stands")
-                hint = (f'if that is right, add "{context}" to not_in; if the fix is wanted there, '
-                        f'add "{context}" to applies_in')
-            else:
-                message = (f'"{override.simplified}" is part of a longer word in {words} ({where}): '
-                           "not applied there, OpenCC's conversion stands")
-                hint = (f'if the fix is wanted there, add "{context}" to applies_in; if not, add it to not_in')
-            problems.append(replace(loaded.at(override, ("simplified",), message, hint), severity="warning"))
-    return problems
-    by_phrase = {o.simplified: o for o in rules.overrides}
-    skipped: dict[int, dict[str, str]] = {}  # id(override) -> {words around: where}
-    for record, name, text in texts:
-        for start, phrase in occurrences(pattern, text):
-            override = by_phrase[phrase]
-            if placement(override, text, start) == "inside":
-                words = words_around(text, start, start + len(phrase))
-                skipped.setdefault(id(override), {}).setdefault(words, loaded.where(record, name, start))
-    for override in rules.overrides:
-        for words, where in skipped.get(id(override), {}).items():
-            context = words.replace("|", "")
-            problems.append(replace(loaded.at(
-                override, ("simplified",), f'"{override.simplified}" is part of other words in {words} ({where}): '
-                "not applied there, OpenCC's conversion stands",
-                f'if that is right, add "{context}" to not_in; if the fix is wanted there too, '
-                f'add "{context}" to applies_in'), severity="warning"))
-    return problems
-
-
-def _terms(loaded: Loaded, editions: dict[str, Edition], forms: bool = True) -> list[Diagnostic]:
-    """A term names a concept the measures write; its regional forms are in the edition's characters.
-
-    The second is a warning: zh-tw written 台灣 where the Taiwan edition writes 臺灣 (or a Simplified
-    character typed by mistake) is found by converting the form to Simplified and back; only with
-    `forms`, when the conversion rules themselves are valid."""
-    from ..convert.converter import Converter, opencc_engine
-
-    problems = []
-    if not loaded.incomplete("measure"):
-        official = "\n".join(f"{m.title}\n{m.text}" for m in loaded.content.measures)
-        for term in loaded.content.terms:
-            if term.simplified not in official:
-                problems.append(loaded.at(term, ("zh-hans",), f'"{term.simplified}" occurs in no measure',
-                                          "write the concept as a measure's title or text writes it, or delete the entry"))
-            for i, word in enumerate(term.text_also):
-                if word not in official:
-                    problems.append(loaded.at(term, ("text_also", i), f'"{word}" occurs in no measure',
-                                              "list only words a measure's title or text writes for this concept"))
-    if not forms:
-        return problems
-    converters = {e.code: Converter(e, loaded.conversion) for e in editions.values() if e.converted}
-    simplified = opencc_engine("t2s")
-    for term in loaded.content.terms:
-        for code, convert in converters.items():
-            form = term.form(code)
-            expected = convert(simplified.convert(form))
-            if expected != form:
-                problems.append(replace(loaded.at(term, (code,), f'"{form}" is not in the characters the {code} '
-                                                  f'edition writes: "{expected}"', f"write {expected}, or add a "
-                                                  "regional form to content/conversion.yaml if the edition should "
-                                                  "write it your way"), severity="warning"))
-    return problems
 
 
 def _category(loaded: Loaded, measure, source) -> list[Diagnostic]:

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import UnreadableFile, read_regular
+from ..reading import UnreadableFile, read_regular
 from .punctuation import repair
 
 SENTENCE_END = "。！？”）；"

@@ -21,7 +21,8 @@ from pathlib import Path
 from ..content.load import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
 from ..files import write_atomic
 from .documents import SeedDocument, SeedError, SeedMeasure, load_seed
-from ..content.yamlfile import FlowList, dump_yaml, parse_yaml
+from ..content.yamlfile import parse_yaml
+from ..content.yamlwrite import FlowList, dump_yaml
 
 EDITORIAL_FIELDS = ("topics",)
 

@@ -1,7 +1,9 @@
 """The site: which pages each edition has, and their bytes.
 
-pages gives each page its typed view, layout keeps an edition's pages
-between builds and lays out again only what an edit touched, render turns
-a page into HTML through the Jinja2 templates, citation writes a measure's
-citation and JSON-LD.
+index holds an edition's lookups, views the typed contexts templates get,
+pages which pages there are, layout keeps them between builds and lays out
+again only what an edit touched, plan decides what each build renders,
+render turns a page into bytes through the Jinja2 templates (strings and
+wording: the interface strings), citation writes a measure's citation and
+JSON-LD.
 """

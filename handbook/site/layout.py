@@ -121,7 +121,8 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
     fresh: list[Page] = []
     sections[FIXED] = fixed_pages(index, strings, across)  # home and glossary show measures; about, the review
     fresh.extend(sections[FIXED])
-    for section in {s for i in changed for s in memberships(old.index.refs[i].measure) + memberships(index.refs[i].measure)}:
+    lists = {s for i in changed for s in memberships(old.index.refs[i].measure) + memberships(index.refs[i].measure)}
+    for section in lists:
         sections[section] = list_pages(index, section, page_size)
         fresh.extend(sections[section])
     again = set(ids) | related_changed | _showing(index, ids, across.related)

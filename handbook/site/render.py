@@ -95,8 +95,8 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     urls, code = edition.shared.urls, edition.edition.code
     context = _helpers(plan, edition)
     canonical = urls.absolute(page_path(code, page.key))
-    context.update(page=page, view=page.view, canonical=canonical, alternates=_alternates(urls, plan.declared, page.key),
-                   jsonld=None, citation=None)
+    context.update(page=page, view=page.view, canonical=canonical, jsonld=None, citation=None,
+                   alternates=_alternates(urls, plan.declared, page.key))
     if isinstance(page.view, MeasureView):
         context["citation"] = citation(page.view, edition.t, canonical)
         context["jsonld"] = jsonld(page.view, edition.edition, canonical)
@@ -145,7 +145,7 @@ def _alternates(urls: Urls, editions: tuple[Edition, ...], key: PageKey) -> list
 def _helpers(plan: Plan, edition: EditionPlan) -> dict:
     urls, code = edition.shared.urls, edition.edition.code
     return {
-        "v": edition.edition, "site": edition.site, "t": edition.t,
+        "edition": edition.edition, "site": edition.site, "t": edition.t,
         "url": lambda kind, id="", page=1: urls.page(code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),

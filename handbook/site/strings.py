@@ -9,7 +9,7 @@ from ..content.yamlfile import MAX_BYTES, parse_yaml
 from ..convert.converter import Converter
 from ..diagnostics import ContentError, display_path, refusal
 from ..editions import Edition
-from ..files import UnreadableFile, read_regular
+from ..reading import UnreadableFile, read_regular
 
 
 def load_strings(templates: Path) -> dict:

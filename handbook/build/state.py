@@ -1,0 +1,61 @@
+"""What a build reports, and what a kept Builder remembers between builds so the next does only what changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..content.validate import ReferenceMemo
+from ..convert.converter import Converters
+from ..convert.review import Reviewer
+from ..model import Handbook
+from ..search.queries import query_table_files, searchable_texts
+from ..search.shards import Shard
+from ..search.vocabulary import WrittenWords, vocabulary_files
+from ..site.plan import Plan
+from ..site.render import Templates
+from .emit import Emitted
+
+
+@dataclass
+class BuildReport:
+    """What a build did, for the command line and serve: its stages and counts."""
+
+    base_url: str
+    stages: list[tuple[str, float, str]]
+    rendered: int  # pages rendered (the rest were unchanged and reused)
+    written: int  # files written (the rest were unchanged on disk)
+    warnings: tuple = ()  # the check's warnings (diagnostics.Diagnostic): shown, the build went on
+
+
+@dataclass
+class SiteState:
+    """What a kept Builder remembers between builds: the site on disk, and what made it."""
+
+    files_read: dict = field(default_factory=dict)  # content files already parsed and checked (content.load)
+    references: ReferenceMemo = field(default_factory=ReferenceMemo)  # measures whose references were checked
+    reviewer: Reviewer = field(default_factory=Reviewer)  # each text's conversion decisions (review.py)
+    converters: Converters = field(default_factory=Converters)  # each remembers what it converted
+    written_words: WrittenWords = field(default_factory=WrittenWords)  # termbase words each measure writes
+    templates: Templates | None = None
+    tables: tuple = (None, {})  # (what they were made from, the search page's conversion tables)
+    vocabulary: tuple = (None, {})  # (what it was made from, the search page's vocabulary)
+    plan: Plan | None = None  # the plan of the site on disk: None until a build succeeded
+    on_disk: Emitted | None = None  # every file on disk, and every index document
+    stale: set[Shard] = field(default_factory=set)  # bundles whose documents changed since they were indexed
+
+    def query_tables(self, handbook: Handbook) -> dict[str, bytes]:
+        """The search page's conversion tables, made again only when the searchable text changed."""
+        key = (tuple(searchable_texts(handbook.content)), handbook.conversion, handbook.editions)
+        if self.tables[0] != key:
+            self.tables = (key, query_table_files(handbook, self.converters))
+        return self.tables[1]
+
+    def search_vocabulary(self, handbook: Handbook, plan: Plan) -> dict[str, bytes]:
+        """The search page's vocabulary (vocabulary.py), made again only when what it depends on changed:
+        the termbase, the conversion, the topics and which measures write which term."""
+        terms, c = plan.term_ids(), handbook.content
+        key = (c.terms, handbook.conversion, c.topics, plan.urls, handbook.editions,
+               tuple((m.id, m.topics, m.title, m.text, terms[m.id]) for m in c.measures))
+        if self.vocabulary[0] != key:
+            self.vocabulary = (key, vocabulary_files(handbook, plan.urls, terms, self.converters, self.written_words))
+        return self.vocabulary[1]
