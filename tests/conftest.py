@@ -18,6 +18,24 @@ def real_handbook():
     return check_content(ROOT / "content")
 
 
+READ_ONLY_BASE = "http://127.0.0.1/handbook/"  # the base URL of the real site the browser tests share
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory):
+    """The real content built once a session for each base URL asked for: for tests that only read
+    the site (they must not change it)."""
+    built: dict[str, Path] = {}
+
+    def site(base_url: str = READ_ONLY_BASE) -> Path:
+        if base_url not in built:
+            from handbook.build.builder import build
+            built[base_url] = tmp_path_factory.mktemp("real-site") / "site"
+            build(ROOT, ROOT / "content", built[base_url], base_url)
+        return built[base_url]
+    return site
+
+
 def pytest_addoption(parser):
     parser.addoption("--update-expected", action="store_true",
                      help="rewrite the expected.txt of tests/invalid/* from the current output (review the diff!)")

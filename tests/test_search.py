@@ -15,7 +15,7 @@ from urllib.parse import quote
 
 import pytest
 
-from handbook.build.builder import Builder, build
+from handbook.build.builder import Builder
 from handbook.convert.converter import Converter, convert_content
 from handbook.site.index import Index
 from handbook.editions import BY_CODE, EDITIONS
@@ -86,10 +86,8 @@ def searching(out, browser):
 
 
 @pytest.fixture(scope="module")
-def search_page(tmp_path_factory, browser):
-    out = tmp_path_factory.mktemp("search") / "site"
-    build(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/")
-    with searching(out, browser) as search:
+def search_page(real_site, browser):
+    with searching(real_site(), browser) as search:
         yield search
 
 

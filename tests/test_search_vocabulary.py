@@ -19,7 +19,6 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from handbook.build.builder import build
 from handbook.convert.converter import Converter, convert_content
 from handbook.site.index import Index
 from handbook.editions import BY_CODE, EDITIONS
@@ -63,10 +62,8 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("vocabulary") / "site"
-    build(ROOT, ROOT / "content", out, "http://127.0.0.1/handbook/")
-    return out
+def site(real_site) -> Path:
+    return real_site()
 
 
 @pytest.fixture(scope="module")

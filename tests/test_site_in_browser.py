@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from handbook.build.builder import build
 from handbook.editions import EDITIONS
 from tests.browser import axe_violations, format_violations, launch_browser, serve, vnu_errors
 from tests.conftest import ROOT
@@ -19,10 +18,8 @@ PAGE_TYPES = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "site"
-    build(ROOT, ROOT / "content", out, "http://127.0.0.1:8000/handbook/")
-    return out
+def site(real_site):
+    return real_site()
 
 
 @pytest.fixture(scope="module")
@@ -136,4 +133,4 @@ def test_print_shows_the_measure_and_its_citation_only(page, base):
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
     assert hidden == ["none"] * 4
     assert page.locator(".citation").is_visible() and page.locator(".official").is_visible()
-    assert "http://127.0.0.1:8000/handbook/zh-hans/measures/nansha-batch6-01/" in page.inner_text(".citation")
+    assert "http://127.0.0.1/handbook/zh-hans/measures/nansha-batch6-01/" in page.inner_text(".citation")
