@@ -54,6 +54,14 @@ elif point == "between-renames":
 elif point == "after-staging":
     stage = builder.stage_tree
     builder.stage_tree = lambda *a: (stage(*a), die())[0]
+elif point == "worker-dies":  # a render worker killed from outside (the kernel's out-of-memory killer)
+    import handbook.build.parallel as parallel
+    render, parent = parallel._render_share, os.getpid()
+    def render_or_die(*task):  # by name, not a lambda: the pool sends it to the workers pickled
+        if os.getpid() != parent:
+            die()
+        return render(*task)
+    parallel._render_share = render_or_die
 elif point == "during-pagefind":
     receive, calls = search._PagefindService._receive, [0]
     def receive_then_die(self):
@@ -133,6 +141,20 @@ def kill_and_check(out: Path, expected: dict[str, str], run: subprocess.Popen, a
 def test_a_kill_at_the_worst_moments_loses_nothing(reference, point):
     out, expected, _ = reference
     assert kill_and_check(out, expected, start(out, point), None) == "killed"
+
+
+def test_a_worker_killed_from_outside_stops_the_build_in_one_line(reference):
+    """multiprocessing.Pool waited for ever for a killed worker's task; the build now ends, says why,
+    and leaves the site as it was."""
+    out, expected, _ = reference
+    run = start(out, "worker-dies")
+    _, err = run.communicate(timeout=120)
+    lines = err.decode().strip().splitlines()
+    assert run.returncode == 1 and "Traceback" not in err.decode(), err.decode()
+    assert "worker process died" in lines[0] and lines[1:] == ["build: stopped; the previous site is unchanged"]
+    assert snapshot(out) == expected
+    wait_for_lock(out)
+    assert leftovers(out) == []
 
 
 def test_kills_at_random_moments_lose_nothing(reference):

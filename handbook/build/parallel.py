@@ -17,7 +17,7 @@ import jinja2
 from ..diagnostics import ContentError
 from ..site.plan import Plan
 from ..site.render import render_edition
-from ..workers import fork_pool
+from ..workers import fork_pool, results
 from .emit import Emitted, Emitter
 from .inputs import template_diagnostic
 
@@ -46,7 +46,7 @@ def render_everything(job: RenderJob, workers: int, on_done=lambda count: None,
         gc.freeze()
         try:
             with fork_pool(workers, _start, (job,)) as pool:
-                for count, part in pool.imap_unordered(_render_share, tasks):
+                for count, part in results([pool.submit(_render_share, task) for task in tasks]):
                     rendered += count
                     emitted.update(part)
                     on_done(count)

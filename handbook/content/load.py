@@ -29,7 +29,7 @@ from . import schema
 from ..diagnostics import Diagnostic, display_path, refusal
 from ..reading import Refused, UnreadableFile, read_regular, regular_files
 from ..model import Content, ConversionRules, SignOff, SiteSettings
-from ..workers import fork_pool
+from ..workers import fork_pool, results
 from .records import build, placed, record_texts
 from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 
@@ -207,8 +207,15 @@ def _read_all(content_dir: Path, stale: list, workers: int) -> list[tuple]:
     jobs = [(kind, path, os.path.relpath(path, content_dir)) for kind, path, _ in stale]
     if workers < 2 or len(jobs) < PARALLEL_FROM:
         return [_read_one(job) for job in jobs]
+    size = max(1, len(jobs) // (8 * workers))
+    chunks = [jobs[i:i + size] for i in range(0, len(jobs), size)]
     with fork_pool(workers) as pool:
-        return pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (8 * workers)))
+        done = dict(results({pool.submit(_read_chunk, at, chunk): at for at, chunk in enumerate(chunks)}))
+    return [result for at in range(len(chunks)) for result in done[at]]
+
+
+def _read_chunk(at: int, jobs: list) -> tuple[int, list]:
+    return at, [_read_one(job) for job in jobs]
 
 
 def _signature(path: str, here: str) -> tuple | None:
