@@ -100,7 +100,7 @@ class Builder:
                              self.shard_size)
             extra = {**static_files(self.root / "static"), **self.state.query_tables(handbook),
                      **self.state.search_vocabulary(handbook, plan),
-                     **root_files(templates, handbook, plan, self.state.converters)}
+                     **root_files(templates.env, plan)}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
                              "search conversion tables and vocabulary")
         try:

@@ -16,14 +16,12 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
-from ..convert.converter import convert_record
 from ..editions import Edition
-from ..model import Handbook
 from ..urls import PageKey, Urls, file_path, page_path, root_file
 from . import wording
 from .citation import citation, jsonld
 from .plan import EditionPlan, Plan
-from .strings import edition_strings, load_strings
+from .strings import load_strings
 from .views import MeasureView, Page
 
 
@@ -111,24 +109,18 @@ def render_feed(env: jinja2.Environment, plan: Plan, edition: EditionPlan) -> by
     return env.get_template("feed.xml").render(**context).encode()
 
 
-def root_files(templates: Templates, handbook: Handbook, plan: Plan, converter) -> dict[str, bytes]:
+def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
     """The files at the root of the site: chooser, 404, robots.txt, and the sitemap when pages came or went.
 
-    They need each edition's title and strings, not its pages: a parallel build's parent, which
-    has not rendered what its workers did, converts only these few fields.
-    """
-    urls, env, chrome = plan.urls, templates.env, {}
-    for e in handbook.editions:
-        convert = converter(e, handbook.conversion)
-        chrome[e.code] = (convert_record(handbook.settings, convert),
-                          edition_strings(templates.strings, e, convert, handbook.source_edition))
+    They show each edition's title and strings, which the plan has already converted."""
+    urls = plan.urls
     context = {
-        "site": chrome[handbook.source_edition.code][0],
-        "alternates": _alternates(urls, handbook.editions, PageKey("home")),
+        "site": plan.editions[0].site,
+        "alternates": _alternates(urls, plan.declared, PageKey("home")),
         "absolute_root": urls.absolute(""),
         "static": urls.static,
-        "titles": {code: site.title for code, (site, _) in chrome.items()},
-        "strings": {code: t for code, (_, t) in chrome.items()},
+        "titles": {p.edition.code: p.site.title for p in plan.editions},
+        "strings": {p.edition.code: p.t for p in plan.editions},
     }
     files = {root_file("chooser"): env.get_template("chooser.html").render(**context).encode(),
              root_file("404"): env.get_template("404.html").render(**context).encode(),
