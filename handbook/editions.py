@@ -3,7 +3,8 @@
 An edition's text is the source itself (the Simplified text as published), a
 conversion of it (an OpenCC configuration, then the regional table and the
 reviewed overrides of content/conversion.yaml, which name the edition by its
-code), or a translation (next: the English edition). Adding an edition is one
+code), or a translation (content/translations/<code>/, and the `<code>:`
+blocks of the other content files: the English edition). Adding an edition is one
 `Edition` in EDITIONS: the build, the search tables, the templates and the
 checks take the editions from the handbook, and never list them.
 """
@@ -49,6 +50,10 @@ class Edition:
     def converted(self) -> bool:
         return isinstance(self.text, Conversion)
 
+    @property
+    def translated(self) -> bool:
+        return isinstance(self.text, Translation)
+
 
 EDITIONS = (
     Edition("zh-hans", "zh-Hans", "简体中文", "zh_CN", SourceText()),
@@ -57,6 +62,8 @@ EDITIONS = (
     # (支持→支援, 信息→資訊), changing what the official text says.
     # 臺灣, as the Taiwan government writes it.
     Edition("zh-tw", "zh-Hant-TW", "繁體中文（臺灣）", "zh_TW", Conversion("s2tw")),
+    # British spelling, as Hong Kong's and Guangzhou's government English pages write.
+    Edition("en", "en", "English", "en_GB", Translation("en")),
 )
 
 

@@ -7,6 +7,8 @@ return new values; nothing mutates them.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from dataclasses import dataclass
 
 from .editions import EDITIONS, Edition
@@ -17,6 +19,7 @@ class Category:
     id: str
     name: str
     count: int  # the number of measures the source document says it has
+    regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,14 @@ class Source:
     description: str | None = None
     categories: tuple[Category, ...] = ()
     notes: tuple[str, ...] = ()
+    regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
 class Unit:
     id: str
     name: str
+    regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,36 @@ class Measure:
     units: tuple[str, ...] = ()
     scope: str | None = None
     truncated: bool = False
+    # In a translated edition: "current", "stale" (made from an earlier Chinese text) or "missing" (the
+    # Chinese is shown); "" in the Chinese editions.
+    translation: str = ""
+
+
+def text_digest(measure: Measure) -> str:
+    """What a translation records of the Chinese it was made from: a digest of its title, text and scope."""
+    data = json.dumps([measure.title, measure.text, measure.scope], ensure_ascii=False)
+    return hashlib.sha256(data.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class MeasureTranslation:
+    """content/translations/<edition>/<source>/<NN>.yaml: a measure in another language, editorial."""
+
+    edition: str  # the code of the translated edition
+    measure: str  # the measure's id
+    translated_from: str  # translations.digest of the Chinese it was made from
+    title: str
+    text: str
+    scope: str | None = None
+
+
+def _finds(text: str, word: str) -> list[int]:
+    """Every position of `word` in `text`, overlapping ones too."""
+    out, at = [], text.find(word)
+    while at >= 0:
+        out.append(at)
+        at = text.find(word, at + 1)
+    return out
 
 
 @dataclass(frozen=True)
@@ -77,9 +112,15 @@ class Term:
     forms: tuple[tuple[str, str], ...]  # (edition code, the word its readers write), e.g. ("zh-tw", "智慧財產權")
     also: tuple[str, ...] = ()  # what else readers type for it, in any script
     note: str = ""  # editorial, in Simplified (converted like the content)
-    en: str = ""
     written: str = ""  # `simplified` as the edition's text writes it: converted with the content
     text_also: tuple[str, ...] = ()  # other words the measures use for the same concept
+    not_in: tuple[str, ...] = ()  # words of the measures holding its characters that are not it (调解 in 协调解决)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where `text` writes the term (its own word or a text_also), outside its not_in words."""
+        others = [(a, a + len(word)) for word in self.not_in for a in _finds(text, word)]
+        return [(a, a + len(word)) for word in (self.simplified, *self.text_also) for a in _finds(text, word)
+                if not any(x <= a and a + len(word) <= y for x, y in others)]
 
     def form(self, edition_code: str) -> str:
         """What the edition's readers write for it ("" for the Simplified edition: the text's own words)."""
@@ -93,6 +134,7 @@ class Content:
     units: tuple[Unit, ...]
     topics: tuple[Topic, ...]
     terms: tuple[Term, ...] = ()  # sorted by id
+    translations: tuple[MeasureTranslation, ...] = ()  # in path order
 
 
 @dataclass(frozen=True)
@@ -100,6 +142,7 @@ class SiteSettings:
     title: str
     description: str
     base_url: str  # ends in /; may be a bare path such as /handbook/
+    regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
 @dataclass(frozen=True)
@@ -161,6 +204,7 @@ class Handbook:
     warnings: tuple = ()  # diagnostics.Diagnostic: shown, but they do not stop the build
     reviewed: tuple = ()  # (edition code, review.Summary): how many conversion decisions are signed off
     editions: tuple[Edition, ...] = EDITIONS  # the first is the source (editions.py)
+    translated: tuple = ()  # (edition code, translations.TranslationSummary) of each translated edition
 
     @property
     def source_edition(self) -> Edition:

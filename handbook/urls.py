@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
 
-FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units"}
+FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units",
+           "parallel": "parallel"}  # parallel: a measure's Chinese and its translation, paragraph by paragraph
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/

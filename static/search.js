@@ -81,9 +81,29 @@ function widened(part, related) {
   return variants.map(v => v + rest);
 }
 
+// The English edition writes British spelling; a reader may type American (license, labor,
+// optimize, center). Each word is also searched as the text spells it.
+const AMERICAN = [
+  [/\b(\w{3,})([iy])z(e|es|ed|ing|ation|ations)\b/g, "$1$2s$3"],
+  [/\blicense(s?)\b/g, "licence$1"],
+  [/\b(lab|fav|behavi|harb|hon|neighb)or(s|ed|ing)?\b/g, "$1our$2"],
+  [/\bcenter(s?)\b/g, "centre$1"],
+  [/\bprogram(s?)\b/g, "programme$1"],
+  [/\b(defen|offen)se\b/g, "$1ce"],
+  [/\bcatalog(s?)\b/g, "catalogue$1"],
+];
+export function british(query) {
+  return AMERICAN.reduce((text, [pattern, spelling]) => text.replace(pattern, spelling), query);
+}
+
 // The searches a query becomes: what was typed, in the page's script, first;
 // then with each of its termbase words read as the text writes it.
 function plan(query, exact) {
+  if (!exact && document.documentElement.lang === "en" && british(query) !== query) {
+    const own = plan(query, true), spelt = plan(british(query), false);
+    return { ...spelt, searches: [...new Set([...own.searches, ...spelt.searches])].slice(0, MAX_VARIANTS),
+             searched: [...new Set([british(query), ...spelt.searched])] };
+  }
   const typed = toPageScript(query);
   const related = new Set();
   if (exact || !words) return { searches: [typed], searched: [], related: [] };
@@ -91,7 +111,9 @@ function plan(query, exact) {
     [...new Set([...widened(part, related), ...widened(toPageScript(part), related)].map(toPageScript))]);
   let combos = [[]];
   for (const options of parts) combos = combos.flatMap(c => options.map(o => c.concat(o))).slice(0, MAX_VARIANTS);
-  const searches = [...new Set([typed, ...combos.map(c => c.join(" "))])].slice(0, MAX_VARIANTS);
+  // A term of several words (company registration, "customs clearance") is a key without its spaces.
+  const joined = query.includes(" ") ? widened(query.replace(/ /g, ""), related).slice(1) : [];
+  const searches = [...new Set([typed, ...joined, ...combos.map(c => c.join(" "))])].slice(0, MAX_VARIANTS);
   const typedWords = typed.split(" ");
   const searched = [...new Set(searches.slice(1).flatMap(s => s.split(" ")))].filter(w => !typedWords.includes(w));
   const shown = new Set(searches.flatMap(s => s.split(" ")));
@@ -101,6 +123,7 @@ function plan(query, exact) {
 // --- Pagefind ----------------------------------------------------------------
 
 const CHINESE = /[\u3400-\u9fff]/;
+const LIST_SEPARATOR = document.documentElement.lang.startsWith("zh") ? "、" : ", ";
 const LITERAL = /[^\p{L}\s]/u; // digits and symbols: 1+3+4, 7x24, 12345 mean that string
 const fragments = new Map();
 
@@ -126,6 +149,15 @@ async function find(query, filters) {
     return { results: all.results, filters: all.filters, checked: [] };
   }
   const spaced = /\s/.test(query);
+  if (spaced && !CHINESE.test(query)) {
+    // Words of a Latin script: the pages that write them as a phrase (special equipment) come first,
+    // in the word search's order; then the pages that write them apart.
+    const [phrase, loose] = await Promise.all([pagefind.search(`"${query}"`, { filters }),
+                                               pagefind.search(query, { filters })]);
+    const first = new Set(phrase.results.map(r => r.id));
+    const results = [...loose.results.filter(r => first.has(r.id)), ...loose.results.filter(r => !first.has(r.id))];
+    return { results, filters: loose.filters, checked: [] };
+  }
   if (spaced || (!CHINESE.test(query) && !LITERAL.test(query))) {
     const found = await pagefind.search(query, { filters });
     return { results: found.results, filters: found.filters, checked: [] };
@@ -258,14 +290,14 @@ function noteWidened(state, searched, related) {
     notes.append(p);
   } else if (searched.length) {
     const p = document.createElement("p");
-    p.append(text(root.dataset.also, { terms: searched.join("、") }),
+    p.append(text(root.dataset.also, { terms: searched.join(LIST_SEPARATOR) }),
              link(text(root.dataset.only, { q: state.q }), searchLink(state.q, true)));
     notes.append(p);
   }
   if (related.length && results.length) {
     const p = document.createElement("p");
     p.append(root.dataset.related);
-    related.slice(0, 6).forEach((t, i) => { if (i) p.append("、"); p.append(link(words.forms[t][0], searchLink(words.forms[t][0]))); });
+    related.slice(0, 6).forEach((t, i) => { if (i) p.append(LIST_SEPARATOR); p.append(link(words.forms[t][0], searchLink(words.forms[t][0]))); });
     notes.append(p);
   }
 }
@@ -291,13 +323,13 @@ function suggest(query, related) {
   if (best.length) {
     const p = document.createElement("p");
     p.append(root.dataset.tryTerms);
-    best.forEach((t, i) => { if (i) p.append("、"); p.append(link(words.labels[t], searchLink(words.labels[t]))); });
+    best.forEach((t, i) => { if (i) p.append(LIST_SEPARATOR); p.append(link(words.labels[t], searchLink(words.labels[t]))); });
     notes.append(p);
   }
   if (topics.length) {
     const p = document.createElement("p");
     p.append(root.dataset.tryTopics);
-    topics.forEach((t, i) => { if (i) p.append("、"); p.append(link(...words.topicList[t])); });
+    topics.forEach((t, i) => { if (i) p.append(LIST_SEPARATOR); p.append(link(...words.topicList[t])); });
     notes.append(p);
   }
 }

@@ -2,7 +2,7 @@
 // Pages work without this file: it only saves a click.
 (function () {
   var KEY = "handbook-variant";
-  var VARIANTS = { "zh-hans": 1, "zh-hk": 1, "zh-tw": 1 };
+  var VARIANTS = { "zh-hans": 1, "zh-hk": 1, "zh-tw": 1, "en": 1 };
 
   function remember(code) {
     try { localStorage.setItem(KEY, code); } catch (e) { /* storage may be disabled */ }
@@ -27,7 +27,9 @@
       if (/^zh-(hant-)?(hk|mo)\b/.test(tag)) return "zh-hk";
       if (/^zh-(hant(-tw)?|tw)\b/.test(tag)) return "zh-tw";
       if (/^zh\b/.test(tag)) return "zh-hans";
+      if (/^en\b/.test(tag)) return "en";
     }
-    return null;
+    // No Chinese and no English among them: English is what a reader abroad reads.
+    return languages.length && languages[0] ? "en" : null;
   }
 })();

@@ -24,6 +24,7 @@ import pytest
 from handbook.build.builder import build
 from handbook.commands.cli import main
 from handbook.diagnostics import ContentError
+from handbook.editions import EDITIONS
 from handbook.files import OutputError, OutputLock, leftovers, lock_path
 from handbook.search.pagefind import index_site, pagefind_binary
 from handbook.urls import ABSOLUTE_BASE, base_url_problem
@@ -159,12 +160,13 @@ def test_json_ld_cannot_end_its_script_or_hide_the_page(repo):
     out = repo / "site"
     build(repo, repo / "content", out)
     pages = [p for p in html_pages(out) if "/measures/gzdd-2022-" in p.as_posix()]
-    assert len(pages) == 3 * 39
+    assert len(pages) == len(EDITIONS) * 39
     for path in pages:
         blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', path.read_text(encoding="utf-8"),
                             re.S)
         assert len(blocks) == 1 and not set("<>&") & set(blocks[0]), path
-        assert "<!--<script>" in json.loads(blocks[0])["isPartOf"]["name"]
+        if "/en/" not in path.as_posix():  # the English pages name the document by its English title
+            assert "<!--<script>" in json.loads(blocks[0])["isPartOf"]["name"]
     with serve(out) as base, launch_browser() as browser:
         page = browser.new_page()
         for edition in ("zh-hans", "zh-hk", "zh-tw"):

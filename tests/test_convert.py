@@ -142,7 +142,7 @@ def test_s2tw_keeps_vocabulary():
 
 
 def test_ids_dates_and_numbers_never_pass_through_opencc():
-    for edition in EDITIONS[1:]:
+    for edition in [e for e in EDITIONS if e.converted]:
         converted = convert_content(real_handbook().content, Converter(edition, real_handbook().conversion))
         for before, after in zip(real_handbook().content.measures, converted.measures):
             assert (after.id, after.source, after.number, after.category, after.units, after.topics) == \

@@ -11,7 +11,7 @@ from tests.conftest import ROOT
 
 SECTIONS = {"measure": "Measure files", "source": "Source files", "units": "Responsible units", "topics": "Topics",
             "site": "Site settings", "conversion": "Conversion overrides", "terms": "Termbase",
-            "review": "Conversion review"}
+            "review": "Conversion review", "translation": "Translations"}
 
 
 def schema_fields(node: dict, prefix: str = "") -> dict[str, bool]:

@@ -418,4 +418,5 @@ def test_a_broken_strings_file_stops_the_build_with_diagnostics(project, templat
 
 def test_the_real_strings_load():
     strings = load_strings(ROOT / "templates")
-    assert strings["home"] == "首页" and strings["skip"]["zh-hk"] == "跳至主要內容"
+    assert strings["home"] == {"zh-hans": "首页", "en": "Home"} and strings["skip"]["zh-hk"] == "跳至主要內容"
+    assert strings["skip"]["en"] == "Skip to main content"

@@ -9,6 +9,7 @@ import pytest
 
 from handbook.build.builder import Builder, build
 from handbook.content.checks import check_content
+from handbook.editions import EDITIONS
 from handbook.search.pagefind import pagefind_binary
 from handbook.search.shards import shard_modulus, shard_number
 from tests.conftest import ROOT
@@ -73,10 +74,11 @@ def test_an_edit_rerenders_only_the_pages_that_show_it(project):
     before = (project / "site" / UNTOUCHED).stat().st_mtime_ns
     EDITS["topic"](project)
     report = builder.build()
-    # Per edition, 17 of 104 (listed one by one and read): the measure's page; the lists that show
-    # it with its topics (topics regulation, credit and digital-government, its category, unit
-    # and source); the home page (topic counts); and 9 measures whose related list changed.
-    assert report.rendered == 3 * 17
+    # Per edition, 18 of 104 (listed one by one and read): the measure's page and its parallel page
+    # (laid out again whenever its measure changed); the lists that show it with its topics (topics
+    # regulation, credit and digital-government, its category, unit and source); the home page
+    # (topic counts); and 9 measures whose related list changed.
+    assert report.rendered == len(EDITIONS) * 18
     assert (project / "site" / UNTOUCHED).stat().st_mtime_ns == before
     assert "社會信用" in (project / "site/zh-hk/measures/nansha-batch6-07/index.html").read_text(encoding="utf-8")
 
@@ -149,6 +151,6 @@ def test_an_edit_reindexes_only_its_bundle(project, edit):
     together = [m.id for m in content.measures if shard_number(m.id, 6) == number]
     assert shard_modulus(len(content.measures), 10) == 6 and "nansha-batch6-07" in together
     index = [summary for name, _, summary in report.stages if name == "index"]
-    assert index == [f"{3 * len(together)} pages in 3 bundles indexed again"]
+    assert index == [f"{len(EDITIONS) * len(together)} pages in {len(EDITIONS)} bundles indexed again"]
     Builder(project, project / "content", project / "clean", keep_state=False, shard_size=10).build()
     assert tree(project / "site") == tree(project / "clean")

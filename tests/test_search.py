@@ -30,6 +30,7 @@ QUERIES = """
 金镶玉 政务雷达 秒批 图书馆之城 跨境通 气候支行 苗圃贷 吐槽大会 一门式 无费区 湾创之星 社会危险性 观察员 税链
 """.split()
 
+CHINESE = tuple(e for e in EDITIONS if not e.translated)  # the English edition has its own queries (test_search_en)
 RECALL, PRECISION = 1.0, 1.0  # exact strings: what was typed is what is found, and only that
 
 
@@ -44,7 +45,7 @@ def page_text(ref) -> str:
 def truth() -> dict[str, dict[str, set[str]]]:
     """edition code -> Simplified query -> ids of the measures whose page contains it (in that script)."""
     out = {}
-    for edition in EDITIONS:
+    for edition in CHINESE:
         convert = Converter(edition, real_handbook().conversion)
         index = Index(convert_content(real_handbook().content, convert))
         texts = {ref.measure.id: page_text(ref) for ref in index.refs}
@@ -110,10 +111,10 @@ def measure(search, edition: str, script: str) -> tuple[float, float, list[str]]
     return statistics.mean(recalls), statistics.mean(precisions), misses
 
 
-@pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
+@pytest.mark.parametrize("edition", [v.code for v in CHINESE])
 def test_recall_and_precision_in_every_script(search_page, edition):
     lines = []
-    for script in [edition] + [v.code for v in EDITIONS if v.code != edition]:
+    for script in [edition] + [v.code for v in CHINESE if v.code != edition]:
         recall, precision, misses = measure(search_page, edition, script)
         mode = "same script" if script == edition else f"typed in {script}"
         lines.append(f"{edition} pages, {mode}: recall {recall:.3f}, P@10 {precision:.3f} ({len(QUERIES)} queries)")
@@ -224,7 +225,7 @@ def test_an_index_in_bundles_finds_what_one_index_finds(search_page, browser, tm
     assert not list((out / "pagefind").glob("*/[1-9]/pagefind.js"))  # merged bundles bring no code
     one = search_page.page
     with searching(out, browser) as search:
-        for edition in EDITIONS:
+        for edition in CHINESE:
             for query in QUERIES[::5]:
                 expected = search_page(edition.code, query)
                 assert expected and sorted(search(edition.code, query)) == sorted(expected), (edition.code, query)

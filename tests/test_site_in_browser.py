@@ -14,6 +14,7 @@ PAGE_TYPES = {
     "category": "categories/rule-of-law-environment/", "unit": "units/human-resources-social-security/",
     "measure": "measures/gzdd-2022-39/", "about": "about/", "search": "search/?q=%E4%BA%BA%E6%89%8D",
     "measure with terms": "measures/gzdd-2022-16/", "glossary": "glossary/",
+    "side by side": "parallel/nansha-batch6-07/",
 }
 
 
@@ -52,7 +53,8 @@ def test_every_page_is_valid_html(site):
 @pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_no_accessibility_violations(page, base, edition, kind):
-    response = page.goto(f"{base}{edition}/{PAGE_TYPES[kind]}")
+    path = PAGE_TYPES[kind].replace("%E4%BA%BA%E6%89%8D", "talent") if edition == "en" else PAGE_TYPES[kind]
+    response = page.goto(f"{base}{edition}/{path}")
     assert response.status == 200
     if kind == "search":  # results, facets and their counts drawn in
         page.wait_for_selector("#search[data-ready] #search-results li")
@@ -89,7 +91,7 @@ def test_variant_choice_is_remembered_and_root_follows_languages(browser, base):
     page.wait_for_url(f"{base}zh-tw/")
     context.close()
 
-    for languages, expected in (("zh-HK", "zh-hk"), ("zh-TW", "zh-tw"), ("zh-CN", "zh-hans")):
+    for languages, expected in (("zh-HK", "zh-hk"), ("zh-TW", "zh-tw"), ("zh-CN", "zh-hans"), ("en-GB", "en")):
         context = browser.new_context(locale=languages)
         page = context.new_page()
         page.goto(base)
@@ -102,8 +104,11 @@ def test_pages_read_without_javascript(browser, base):
     page = context.new_page()
     page.goto(f"{base}zh-tw/measures/nansha-batch6-16/")
     assert "行政復議" in page.inner_text("main")
-    page.goto(base)  # the root page offers the three editions as plain links
-    assert page.locator(".choices a").count() == 3
+    page.goto(f"{base}en/measures/nansha-batch6-16/")  # the English page and its caveat, as plain text
+    assert "administrative reconsideration" in page.inner_text("main").lower()
+    assert "unofficial english translation" in page.inner_text("main .notice.translation").lower()
+    page.goto(base)  # the root page offers the four editions as plain links
+    assert page.locator(".choices a").count() == len(EDITIONS)
     context.close()
 
 

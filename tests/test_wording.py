@@ -10,7 +10,7 @@ import pytest
 from jinja2 import nodes
 
 from handbook.content.yamlfile import parse_yaml
-from handbook.site.wording import cndate, fill
+from handbook.site.wording import cndate, fill, written_date
 from tests.conftest import ROOT
 
 TEMPLATES = ROOT / "templates"
@@ -99,13 +99,14 @@ def test_a_date_is_written_year_month_day_without_leading_zeros(date, written):
 
 # the filters in the site's templates
 
-def test_the_site_environment_has_the_fill_and_cndate_filters():
+def test_the_site_environment_has_the_fill_and_written_date_filters():
     from handbook.site.render import environment
 
     env = environment(TEMPLATES)
-    assert env.filters["fill"] is fill and env.filters["cndate"] is cndate
-    assert env.from_string("{{ d | cndate }} {{ '第{n}项' | fill(n=2) }}").render(d=datetime.date(2022, 3, 9)) \
-        == "2022年3月9日 第2项"
+    assert env.filters["fill"] is fill and env.filters["written_date"] is written_date
+    template = env.from_string("{{ d | written_date(lang) }} {{ '第{n}项' | fill(n=2) }}")
+    assert template.render(d=datetime.date(2022, 3, 9), lang="zh-Hant-HK") == "2022年3月9日 第2项"
+    assert template.render(d=datetime.date(2022, 3, 9), lang="en") == "9 March 2022 第2项"
 
 
 def uses_of_strings(node: nodes.Node, parent: nodes.Node | None = None, before: nodes.Node | None = None):
@@ -137,7 +138,9 @@ def test_every_placeholder_a_template_shows_is_filled():
                 handed = isinstance(around, nodes.Output) and isinstance(before, nodes.TemplateData) \
                     and re.search(r'\sdata-[a-z-]+="$', before.data)
                 assert handed, f"{where} is shown without | fill(...) of {sorted(wanted[key])}"
-    citation = (ROOT / "handbook/site/citation.py").read_text(encoding="utf-8")
-    call = re.search(r'fill\(t\["citation"\],(.*?)\)\n', citation, re.S)
-    assert call and set(re.findall(r"(\w+)=", call.group(1))) >= wanted["citation"]
-    assert set(wanted) - shown == {"citation"}
+    in_python = {"citation": "citation.py", "measure_count": "render.py", "parallel_title": "pages.py"}
+    for key, module in in_python.items():  # filled in Python: t["key"] or strings["key"] handed to fill(...)
+        code = (ROOT / "handbook/site" / module).read_text(encoding="utf-8")
+        call = re.search(r'fill\((?:[^()\n]*?)\["%s"\](.*?)\)\n' % key, code, re.S)
+        assert call and set(re.findall(r"(\w+)=", call.group(1))) >= wanted[key], f"{key} in {module}"
+    assert set(wanted) - shown == set(in_python)

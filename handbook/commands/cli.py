@@ -64,6 +64,14 @@ def parser() -> argparse.ArgumentParser:
                                "each field wants, and print its path.")
     new.add_argument("source", metavar="SOURCE-ID", help="id of the source document, e.g. nansha-batch6")
 
+    translated = _command(commands, run.translated, "translated",
+                          help="record that measures' translations match their Chinese as it is now",
+                          description="After translating a measure, or updating a translation that check "
+                                      "says is out of date, record the digest of the measure's current Chinese "
+                                      "in its translation files (translated_from), so check knows the "
+                                      "translation was made from it.")
+    translated.add_argument("ids", nargs="+", metavar="MEASURE-ID", help="e.g. nansha-batch6-07")
+
     review = _command(commands, run.review, "review",
                       help="write the conversion review report; add a reviewer's sign-offs",
                       description="Write the conversion review into docs/review/: index.html lists "

@@ -117,6 +117,23 @@ def check(args) -> int:
     content = handbook.content
     print(f"check: {len(content.measures)} measures, {len(content.sources)} sources, {len(content.units)} units, "
           f"{len(content.topics)} topics: all valid ({time.perf_counter() - started:.2f} s)")
+    for code, s in handbook.translated:
+        print(f"check: {code}: {s.translated} of {s.measures} measures translated, {s.untranslated} untranslated, "
+              f"{s.stale} out of date, {s.warnings} translation warning{'s' * (s.warnings != 1)}")
+    return 0
+
+
+def translated(args) -> int:
+    from ..content.stamp import StampError, stamp
+    from ..editions import EDITIONS
+
+    try:
+        written = stamp(args.content, args.ids, EDITIONS)
+    except StampError as error:
+        print(f"translated: error: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(display_path(path))
     return 0
 
 

@@ -16,6 +16,7 @@ from ..diagnostics import ContentError, display_path
 from ..model import Handbook
 from .provenance import check_provenance
 from ..convert.review import Reviewer, summaries, unreviewed_warnings
+from .translations import check_translations
 from .validate import ReferenceMemo, check_references
 from ..editions import EDITIONS, Edition
 
@@ -30,10 +31,14 @@ def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda p
     """
     loaded = load(content_dir, cache, on_file, workers)
     diagnostics = loaded.diagnostics + check_references(loaded, memo, editions) + check_provenance(loaded)
+    if not any(d.is_error for d in diagnostics):  # a translation is judged against measures that loaded
+        problems, translated = check_translations(loaded, editions)
+        diagnostics += problems
     if any(d.is_error for d in diagnostics):
         raise ContentError(diagnostics)
     converters = {v.code: converter(v, loaded.conversion) for v in editions if v.converted}
     found = (reviewer or Reviewer()).decisions(loaded, converters, loaded.review)
     diagnostics += unreviewed_warnings(found, display_path(Path(content_dir) / REVIEW_FILE))
     return Handbook(loaded.content, loaded.settings, loaded.conversion, loaded.review,
-                    tuple(sorted(set(diagnostics))), tuple(sorted(summaries(found).items())), editions)
+                    tuple(sorted(set(diagnostics))), tuple(sorted(summaries(found).items())), editions,
+                    tuple(sorted(translated.items())))

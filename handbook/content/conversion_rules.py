@@ -127,6 +127,11 @@ def check_terms(loaded: Loaded, editions: dict[str, Edition], forms: bool = True
                 if word not in official:
                     problems.append(loaded.at(term, ("text_also", i), f'"{word}" occurs in no measure',
                                               "list only words a measure's title or text writes for this concept"))
+            for i, word in enumerate(term.not_in):
+                if word not in official or term.simplified not in word:
+                    problems.append(loaded.at(term, ("not_in", i), f'"{word}" is no word of the measures that '
+                                              f'holds "{term.simplified}"', "list only words a measure writes in "
+                                              f"which {term.simplified}'s characters mean something else"))
     if not forms:
         return problems
     converters = {e.code: Converter(e, loaded.conversion) for e in editions.values() if e.converted}

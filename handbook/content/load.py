@@ -10,6 +10,8 @@ Layout (docs/content.md explains each field):
     content/conversion.yaml                  regional forms and reviewed fixes to OpenCC's conversion
     content/terms.yaml                       the termbase: each concept in each region's words
     content/review.yaml                      conversion decisions signed off by a reviewer
+    content/translations/<edition>/<source-id>/<NN>.yaml
+                                             a measure translated, for a translated edition (editorial)
 
 Only regular files are read (reading.regular_files, reading.read_regular): a
 link, a named pipe or a file that cannot be read is a located error, never
@@ -22,7 +24,7 @@ seed documents in provenance.py.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import schema
@@ -35,6 +37,7 @@ from .yamlfile import MAX_BYTES, YamlDocument, parse_yaml
 
 SOURCES_DIR = "sources"
 MEASURES_DIR = "measures"
+TRANSLATIONS_DIR = "translations"
 UNITS_FILE = "units.yaml"
 TOPICS_FILE = "topics.yaml"
 SITE_FILE = "site.yaml"
@@ -122,6 +125,8 @@ def _kind_of(parts: tuple[str, ...]) -> str | None:
         return "source"
     if len(parts) == 3 and parts[0] == MEASURES_DIR and parts[2].endswith(".yaml"):
         return "measure"
+    if len(parts) == 4 and parts[0] == TRANSLATIONS_DIR and parts[3].endswith(".yaml"):
+        return "translation"
     return None
 
 
@@ -138,7 +143,8 @@ def load(content_dir: Path, cache: dict | None = None, on_file=lambda path: None
     files, strays, refused = content_files(content_dir)
     _report_layout(loaded, content_dir, files, strays, refused)
     _read_changed(content_dir, files, cache, workers)
-    records: dict[str, list] = {"source": [], "measure": [], "units": [], "topics": [], "terms": []}  # as in Content
+    records: dict[str, list] = {"source": [], "measure": [], "units": [], "topics": [], "terms": [],
+                                "translation": []}  # as in Content
     for kind, path in files:
         _, (document, problems), value, shown = cache[path]
         on_file(shown)
@@ -158,6 +164,7 @@ def _report_layout(loaded: Loaded, content_dir: Path, files: list, strays: list[
         loaded.diagnostics.append(Diagnostic(
             display_path(stray), 0, 0, "", "not a content file",
             "content files are sources/<id>.yaml, measures/<source-id>/<NN>.yaml, "
+            "translations/<edition>/<source-id>/<NN>.yaml, "
             f"{', '.join(SINGLE_FILES)} (note the .yaml ending); move or delete this file"))
     for item in refused:
         loaded.diagnostics.append(refusal(item))
@@ -193,7 +200,7 @@ def _take(loaded: Loaded, records: dict[str, list], kind: str, document: YamlDoc
         loaded.conversion = value
     elif kind == "review":
         loaded.review = value
-    elif kind in ("measure", "source"):
+    elif kind in ("measure", "source", "translation"):
         records[kind].append(value)
     else:
         records[kind].extend(value)
@@ -235,7 +242,12 @@ def _read_one(job: tuple[str, str, str]) -> tuple:
     except UnreadableFile as error:
         return (None, [refusal(error.refused)]), None, shown
     document, problems = read_file(kind, data, shown, relative)
-    return (document, problems), None if problems else build(kind, document.value), shown
+    if problems:
+        return (document, problems), None, shown
+    value = build(kind, document.value)
+    if kind == "translation":  # translations/<edition>/…: the edition it belongs to is its folder
+        value = replace(value, edition=Path(relative).parts[1])
+    return (document, problems), value, shown
 
 
 def read_file(kind: str, data: bytes, shown: str, relative: str) -> tuple[YamlDocument | None, list[Diagnostic]]:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime
 
-from ..model import (TEXT_FIELDS, Category, Content, ConversionRules, Measure, Override, RegionalForm, SeedRef, SignOff,
-                     SiteSettings, Source, Term, Topic, Unit)
+from ..model import (TEXT_FIELDS, Category, Content, ConversionRules, Measure, MeasureTranslation, Override,
+                     RegionalForm, SeedRef, SignOff, SiteSettings, Source, Term, Topic, Unit)
 
 
 def build(kind: str, value: dict):
@@ -23,7 +23,9 @@ def build(kind: str, value: dict):
     if kind == "source":
         return build_source(value)
     if kind == "site":
-        return SiteSettings(**value)
+        return SiteSettings(value["title"], value["description"], value["base_url"], _wording(value, SITE_FIELDS))
+    if kind == "translation":
+        return build_translation(value)
     if kind == "conversion":
         return ConversionRules(tuple(RegionalForm(**item) for item in value.get("regional", ())),
                                tuple(build_override(item) for item in value["overrides"]))
@@ -31,19 +33,20 @@ def build(kind: str, value: dict):
         return tuple(SignOff(item["edition"], item["by"], item["date"], tuple(item["reviewed"]))
                      for item in value["sign_offs"])
     if kind == "terms":
-        return tuple(Term(item["id"], item["zh-hans"], _edition_keys(item, TERM_FIELDS), tuple(item.get("also", ())),
-                          item.get("note", ""), item.get("en", ""), item["zh-hans"], tuple(item.get("text_also", ())))
+        return tuple(Term(item["id"], item["zh-hans"], tuple((code, word) for code, word in _edition_keys(item, TERM_FIELDS)
+                                                             if word), tuple(item.get("also", ())),
+                          item.get("note", ""), item["zh-hans"], tuple(item.get("text_also", ())),
+                          tuple(item.get("not_in", ())))
                      for item in value["terms"])
     if kind == "topics":
-        return tuple(Topic(item["id"], item["name"], item["description"],
-                           tuple((code, name, text) for code, wording in _edition_keys(item, TOPIC_FIELDS)
-                                 for name, text in wording.items())) for item in value["topics"])
-    return tuple(Unit(**item) for item in value[kind])
+        return tuple(Topic(item["id"], item["name"], item["description"], _wording(item, TOPIC_FIELDS))
+                     for item in value["topics"])
+    return tuple(Unit(item["id"], item["name"], _wording(item, UNIT_FIELDS)) for item in value[kind])
 
 
 def placed(kind: str, value) -> list[tuple[object, tuple]]:
     """(record, the path of its fields in the file) of each record in a file's model value."""
-    if kind in ("measure", "source", "site"):
+    if kind in ("measure", "source", "site", "translation"):
         return [(value, ())]
     if kind == "conversion":
         return [(item, (name, i)) for name in ("regional", "overrides") for i, item in enumerate(getattr(value, name))]
@@ -68,14 +71,34 @@ def record_texts(content: Content, settings: SiteSettings | None):
 
 FILE_KEYS = {"written": "zh-hans"}  # a record's field whose key in its file is another
 # A record's own keys; the others of a term, topic or override are edition codes (the schemas list them).
-TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "en", "text_also"})
+TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "text_also", "not_in"})
 TOPIC_FIELDS = frozenset({"id", "name", "description"})
+UNIT_FIELDS = frozenset({"id", "name"})
+SITE_FIELDS = frozenset({"title", "description", "base_url"})
+SOURCE_FIELDS = frozenset({"id", "title", "short_title", "issuer", "number", "date", "kind", "description", "seed",
+                           "categories", "notes"})
+CATEGORY_FIELDS = frozenset({"id", "name", "count"})
+NOT_WORDING = frozenset({"official", "evidence"})  # a unit's English block: is its name the body's own, and where found
 OVERRIDE_FIELDS = frozenset({"simplified", "why", "applies_in", "not_in"})
 
 
 def _edition_keys(value: dict, own: frozenset[str]) -> tuple[tuple[str, object], ...]:
     """(edition code, value) for each key of `value` that names an edition: what is not the record's own."""
     return tuple((key, item) for key, item in value.items() if key not in own)
+
+
+def _wording(value: dict, own: frozenset[str]) -> tuple[tuple[str, str, object], ...]:
+    """(edition code, field, text) of an edition's own wording of a record (`<code>: {field: text}`);
+    a list of texts (a source's notes) becomes a tuple."""
+    return tuple((code, name, tuple(text) if isinstance(text, list) else text)
+                 for code, wording in _edition_keys(value, own) for name, text in wording.items()
+                 if name not in NOT_WORDING)
+
+
+def build_translation(value: dict) -> MeasureTranslation:
+    """The edition code is set by load.py, from the file's folder."""
+    return MeasureTranslation("", value["measure"], value.get("translated_from", ""), value["title"],
+                              value["text"].rstrip("\n"), value.get("scope"))
 
 
 def build_measure(value: dict) -> Measure:
@@ -91,8 +114,9 @@ def build_source(value: dict) -> Source:
         id=value["id"], title=value["title"], short_title=value["short_title"], issuer=value["issuer"],
         date=datetime.date.fromisoformat(value["date"]), kind=value["kind"],
         seed=SeedRef(**value["seed"]), number=value.get("number"), description=value.get("description"),
-        categories=tuple(Category(**c) for c in value.get("categories", ())),
-        notes=tuple(value.get("notes", ())),
+        categories=tuple(Category(c["id"], c["name"], c["count"], _wording(c, CATEGORY_FIELDS))
+                         for c in value.get("categories", ())),
+        notes=tuple(value.get("notes", ())), regional=_wording(value, SOURCE_FIELDS),
     )
 
 

@@ -26,7 +26,7 @@ from ..diagnostics import Diagnostic
 from .yamlfile import YamlDocument, field_name  # field_name is used through this module too
 
 SCHEMA_DIR = Path(__file__).parent.parent / "schemas"  # handbook/schemas/: content files name it
-KINDS = ("measure", "source", "units", "topics", "site", "conversion", "terms", "review")
+KINDS = ("measure", "source", "units", "topics", "site", "conversion", "terms", "review", "translation")
 _TYPE_NAMES = {"string": "text", "integer": "a whole number", "boolean": "true or false",
                "array": "a list", "object": "a set of fields", "number": "a number"}
 _ID_HINT = "ids use lowercase letters a-z, digits and single hyphens, e.g. nansha-batch6-07"

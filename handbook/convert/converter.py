@@ -23,8 +23,8 @@ from functools import cache
 
 import opencc
 
-from ..model import TEXT_FIELDS, Content, ConversionRules, Override, RegionalForm, Source
-from ..editions import Edition
+from ..model import TEXT_FIELDS, Content, ConversionRules, Measure, MeasureTranslation, Override, RegionalForm, Source, text_digest
+from ..editions import Edition, SourceText, Translation
 from .words import standing
 
 QUOTES = str.maketrans({"“": "「", "”": "」", "‘": "『", "’": "』"})
@@ -164,11 +164,64 @@ def convert_record(record, convert: Converter):
     return replace(record, **changes)
 
 
-def convert_content(content: Content, convert: Converter) -> Content:
-    if not convert.edition.converted:
+def convert_content(content: Content, convert: Converter | Translator) -> Content:
+    """The content as the edition shows it: the source's own, converted, or translated."""
+    if isinstance(convert.edition.text, SourceText):
         return content
+    if isinstance(convert, Translator):
+        return convert.content(content)
     return Content(**{f.name: tuple(map(convert.record, getattr(content, f.name)))
                       for f in fields(Content)})
+
+
+class Translator:
+    """A translated edition's content: each measure's translation, the edition's own wording of the other
+    records (`<code>:` blocks, the termbase's renderings); the Chinese wherever there is none, marked
+    (Measure.translation), so a page is never empty. Called like a Converter, it leaves text as it is."""
+
+    def __init__(self, edition: Edition):
+        self.edition = edition
+        self.records: dict[int, tuple] = {}  # id(record) -> (record, its edition's record), as Converter.record
+        self.measures: dict[str, tuple] = {}  # measure id -> (measure, translation, translated measure)
+
+    def __call__(self, text: str) -> str:
+        return text
+
+    def convert(self, text: str) -> tuple[str, list]:
+        return text, []
+
+    def record(self, record):
+        hit = self.records.get(id(record))
+        if hit is None or hit[0] is not record:
+            hit = self.records[id(record)] = (record, convert_record(record, self))
+        return hit[1]
+
+    def measure(self, measure: Measure, translation: MeasureTranslation | None) -> Measure:
+        """The measure as the edition shows it: translated ("current" or "stale"), or the Chinese ("missing")."""
+        hit = self.measures.get(measure.id)
+        if hit is None or hit[0] is not measure or hit[1] is not translation:
+            if translation is None:
+                shown = replace(measure, translation="missing")
+            else:
+                state = "current" if translation.translated_from == text_digest(measure) else "stale"
+                shown = replace(measure, title=translation.title, text=translation.text,
+                                scope=translation.scope if measure.scope else None, translation=state)
+            hit = self.measures[measure.id] = (measure, translation, shown)
+        return hit[2]
+
+    def content(self, content: Content) -> Content:
+        mine = {t.measure: t for t in content.translations if t.edition == self.edition.code}
+        return Content(tuple(map(self.record, content.sources)),
+                       tuple(self.measure(m, mine.get(m.id)) for m in content.measures),
+                       tuple(map(self.record, content.units)), tuple(map(self.record, content.topics)),
+                       tuple(map(self.record, content.terms)), content.translations)
+
+
+def edition_converter(edition: Edition, rules: ConversionRules = ConversionRules()) -> Converter | Translator:
+    """What gives an edition its text: a Translator for a translated edition, else a Converter."""
+    if isinstance(edition.text, Translation):
+        return Translator(edition)
+    return Converter(edition, rules)
 
 
 class Converters:
@@ -181,5 +234,5 @@ class Converters:
     def __call__(self, edition: Edition, rules: ConversionRules) -> Converter:
         key = (edition.code, rules)
         if key not in self.kept:
-            self.kept[key] = Converter(edition, rules)
+            self.kept[key] = edition_converter(edition, rules)
         return self.kept[key]

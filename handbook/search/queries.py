@@ -92,6 +92,9 @@ def query_tables(handbook: Handbook, converter=None) -> dict[str, dict]:
         back.update({(b, a): n for (a, b), n in found.items()})
     to_simplified = _table("\n".join(joined.values()), "\n".join([source] * len(joined)), back)
     tables = {handbook.source_edition.code: {"toSimplified": to_simplified, "fromSimplified": _table("", "", Counter())}}
+    for edition in handbook.editions:  # a Chinese query on a translated edition is read as Simplified (the termbase's)
+        if edition.translated:
+            tables[edition.code] = tables[handbook.source_edition.code]
     for code, text in joined.items():
         tables[code] = {"toSimplified": to_simplified, "fromSimplified": _table(source, text, counts[code])}
     return tables

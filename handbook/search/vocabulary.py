@@ -22,7 +22,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 
-from ..convert.converter import Converter, opencc_engine
+from ..convert.converter import Converter, convert_content, edition_converter, opencc_engine
 from ..model import Handbook
 from .queries import searchable_texts
 from ..urls import PageKey, Urls, search_data_path
@@ -55,26 +55,40 @@ class WrittenWords:
 
     def __init__(self):
         self.candidates: frozenset[str] = frozenset()
-        self.memo: dict[str, frozenset[str]] = {}
+        self.memo: dict[str, dict[str, frozenset[str]]] = {}  # language -> text -> its words
 
-    def __call__(self, texts: list[str], candidates: frozenset[str]) -> set[str]:
+    def __call__(self, texts: list[str], candidates: frozenset[str], language: str = "zh") -> set[str]:
         if candidates != self.candidates:
             self.candidates, self.memo = candidates, {}
         by_start = defaultdict(list)
         for word in candidates:
             by_start[word[:2]].append(word)
-        found, memo = set(), {}
-        for text in map(normalised, texts):
+        found, memo, before = set(), {}, self.memo.get(language, {})
+        for text in texts:
             if text not in memo:
-                memo[text] = self.memo[text] if text in self.memo else frozenset(_written(text, by_start))
+                memo[text] = before[text] if text in before else frozenset(_written(*_glued(text), by_start))
             found |= memo[text]
-        self.memo = memo
+        self.memo[language] = memo
         return found
 
 
-def _written(text: str, by_start: dict[str, list[str]]) -> set[str]:
+def _glued(text: str) -> tuple[str, frozenset[int]]:
+    """The text normalised as a query is (no white space), and where white space stood in it: an
+    English text's word boundaries, so "customs clearance" is written as the key customsclearance."""
+    parts = re.split(r"\s+", unicodedata.normalize("NFKC", text).lower())
+    gaps, at = set(), 0
+    for part in parts[:-1]:
+        at += len(part)
+        gaps.add(at)
+    return "".join(parts), frozenset(gaps)
+
+
+def _written(text: str, gaps: frozenset[int], by_start: dict[str, list[str]]) -> set[str]:
     """The words of `by_start` (keyed by their first two characters) that `text` holds as whole words:
-    中小企 is not one in 中小企业 (words.standing), ai is not one in email."""
+    中小企 is not one in 中小企业 (words.standing), ai is not one in email; `gaps`: where white space stood."""
+    def letter(i: int) -> bool:
+        return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
+
     out = set()
     for at in range(len(text) - 1):
         for word in by_start.get(text[at:at + 2], ()):
@@ -82,8 +96,7 @@ def _written(text: str, by_start: dict[str, list[str]]) -> set[str]:
                 continue
             end = at + len(word)
             if word.isascii():
-                if not (text[at - 1:at].isascii() and text[at - 1:at].isalnum()
-                        or text[end:end + 1].isascii() and text[end:end + 1].isalnum()):
+                if (at in gaps or not letter(at - 1)) and (end in gaps or not letter(end)):
                     out.add(word)
             elif standing(text, at, end) == "words":
                 out.add(word)
@@ -115,7 +128,7 @@ def vocabulary(handbook: Handbook, edition, converter, urls: Urls, terms_of: dic
     simplified = opencc_engine("t2s")
     return {
         "written": sorted(key for key in keys if normalised(simplified.convert(key)) in written),
-        "forms": [text_forms(t, convert) for t in content.terms],
+        "forms": [[t.form(edition.code) or t.simplified] if edition.translated else text_forms(t, convert) for t in content.terms],
         "labels": [t.form(edition.code) or t.simplified for t in content.terms],
         "topics": [[topics[tid] for tid, _ in used[t.id].most_common(TOPICS_PER_TERM)] for t in content.terms],
         "topicList": [[names[t.id], urls.page(edition.code, PageKey("topic", t.id))] for t in content.topics],
@@ -124,15 +137,24 @@ def vocabulary(handbook: Handbook, edition, converter, urls: Urls, terms_of: dic
 
 
 def vocabulary_files(handbook: Handbook, urls: Urls, terms_of: dict[str, tuple[str, ...]],
-                     converter=Converter, written_words: WrittenWords | None = None) -> dict[str, bytes]:
+                     converter=edition_converter, written_words: WrittenWords | None = None) -> dict[str, bytes]:
     """search/terms.json of every edition; `written_words` remembers what the measures write (a rebuild)."""
     content = handbook.content
     simplified = opencc_engine("t2s")
     converters = [converter(v, handbook.conversion) for v in handbook.editions if v.converted]
     candidates = frozenset(normalised(simplified.convert(key)) for term in content.terms
                            for key in aliases(term, converters))
-    written = (written_words or WrittenWords())(searchable_texts(content), candidates)
+    written_words = written_words or WrittenWords()
+    chinese = written_words(searchable_texts(content), candidates)
+
+    def written(edition) -> set[str]:
+        """What the edition's own text writes: a translation's words are its own, not the Chinese."""
+        if not edition.translated:
+            return chinese
+        own = convert_content(content, converter(edition, handbook.conversion))
+        return written_words(searchable_texts(own), candidates, edition.code)
+
     return {search_data_path(v.code, "terms.json"):
-            json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written), ensure_ascii=False,
+            json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written(v)), ensure_ascii=False,
                        separators=(",", ":")).encode()
             for v in handbook.editions}

@@ -7,7 +7,8 @@ that editorial knowledge sits here, in SEED_DOCUMENTS, UNIT_IDS and
 CATEGORY_IDS, and the import fails loudly on anything they do not cover.
 
 Running it again is safe: it writes only what is missing, keeps editorial
-fields (topics) of existing measure files, and refuses to overwrite a file
+fields of existing files (a measure's topics; the editions' own wording of a
+document, its categories and the units, in `<code>:` blocks), and refuses to overwrite a file
 whose other content differs from what the seeds give (a maintainer's edit)
 unless told to with --force. topics.yaml is editorial and never written.
 """
@@ -19,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content.load import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
+from ..editions import EDITIONS, source_edition
 from ..files import write_atomic
 from .documents import SeedDocument, SeedError, SeedMeasure, load_seed
 from ..content.yamlfile import parse_yaml
 from ..content.yamlwrite import FlowList, dump_yaml
 
 EDITORIAL_FIELDS = ("topics",)
+# The editions' own wording of a record (`en: {name: …}`): editorial, kept over a re-import.
+WORDING_BLOCKS = tuple(e.code for e in EDITIONS if e is not source_edition(EDITIONS))
 
 
 @dataclass(frozen=True)
@@ -138,7 +142,8 @@ def plan(root: Path, content_dir: Path) -> dict[str, str]:
             raise ImportFailure(f"{spec.file}:{error.line}: {error.message}") from None
         categories = _categories(spec, seed)
         relative = f"{SOURCES_DIR}/{spec.id}.yaml"
-        files[relative] = dump_yaml(schema_comment("source", relative), _source_fields(spec, seed, categories))
+        fields = _with_wording(_source_fields(spec, seed, categories), _existing(content_dir / relative))
+        files[relative] = dump_yaml(schema_comment("source", relative), fields)
         for measure in seed.measures:
             for name in measure.units:
                 if name not in UNIT_IDS:
@@ -148,7 +153,9 @@ def plan(root: Path, content_dir: Path) -> dict[str, str]:
             relative = measure_path(spec.id, measure.number)
             editorial = _editorial_fields(content_dir / relative)
             files[relative] = dump_yaml(schema_comment("measure", relative), _measure_fields(spec, measure, editorial))
-    unit_list = [{"id": id, "name": name} for id, name in sorted(units.items())]
+    existing = _existing(content_dir / UNITS_FILE) or {}
+    unit_list = _with_wording({"units": [{"id": id, "name": name} for id, name in sorted(units.items())]},
+                              existing)["units"]
     files[UNITS_FILE] = dump_yaml(schema_comment("units", UNITS_FILE), {"units": unit_list})
     assert TOPICS_FILE not in files  # editorial: never written by the importer
     return files
@@ -225,12 +232,29 @@ def _measure_fields(spec: SeedSpec, measure: SeedMeasure, editorial: dict) -> di
     return fields
 
 
+def _existing(path: Path) -> dict | None:
+    """An existing content file's mapping, if it can be read."""
+    if not path.is_file():
+        return None
+    document, _ = parse_yaml(path.read_bytes(), str(path))
+    return document.value if document is not None and isinstance(document.value, dict) else None
+
+
 def _editorial_fields(path: Path) -> dict:
     """Editorial fields of an existing measure file, if it can be read."""
-    if not path.is_file():
-        return {}
-    document, _ = parse_yaml(path.read_bytes(), str(path))
-    if document is None or not isinstance(document.value, dict):
-        return {}
-    return {key: value for key, value in document.value.items()
+    return {key: value for key, value in (_existing(path) or {}).items()
             if key in EDITORIAL_FIELDS and isinstance(value, list) and all(isinstance(v, str) for v in value)}
+
+
+def _with_wording(fields: dict, old: dict | None) -> dict:
+    """`fields` with the editions' wording blocks of `old` carried over: its own, and those of the
+    records of its lists (categories, units), matched by id."""
+    if not old:
+        return fields
+    fields = {**fields, **{code: old[code] for code in WORDING_BLOCKS if code in old}}
+    for key, items in fields.items():
+        if isinstance(items, list) and isinstance(old.get(key), list):
+            by_id = {item.get("id"): item for item in old[key] if isinstance(item, dict)}
+            fields[key] = [_with_wording(item, by_id.get(item.get("id"))) if isinstance(item, dict) else item
+                           for item in items]
+    return fields

@@ -7,7 +7,7 @@ import json
 from markupsafe import Markup
 
 from .views import MeasureView
-from .wording import cndate, fill
+from .wording import cndate, fill, written_date
 from ..editions import Edition
 
 
@@ -20,19 +20,25 @@ def nested(text: str) -> str:
     return text.translate(NESTED)
 
 
-def citation(view: MeasureView, t: dict, url: str) -> str:
+def citation(view: MeasureView, t: dict, url: str, edition: Edition) -> str:
     """The line a reader copies to cite a measure, in the edition's wording (strings.yaml).
 
     The measure's title goes inside the citation's quotation marks, so its own marks are nested:
     第2項「率先實行工業項目『一個部門、一枚印章管審批』」.
     """
     source, measure = view.ref.source, view.ref.measure
+    if not edition.lang.startswith("zh"):  # English: the document's title as it is, its number and date by commas
+        return fill(t["citation"], title=source.title, number=f"{source.number}, " if source.number else "",
+                    date=written_date(source.date, edition.lang), n=measure.number, measure=nested(measure.title),
+                    url=url)
     return fill(t["citation"], title=f"《{source.title}》", number=f"{source.number}，" if source.number else "",
                 date=cndate(source.date), n=measure.number, measure=nested(measure.title), url=url)
 
 
-def jsonld(view: MeasureView, edition: Edition, url: str) -> Markup:
-    """schema.org Legislation data for the page's <script type="application/ld+json">."""
+def jsonld(view: MeasureView, edition: Edition, url: str, source_edition: Edition | None = None,
+           original_url: str = "") -> Markup:
+    """schema.org Legislation data for the page's <script type="application/ld+json">; a translation
+    names the Chinese it translates (translationOfWork)."""
     source, measure = view.ref.source, view.ref.measure
     data = {
         "@context": "https://schema.org",
@@ -49,6 +55,11 @@ def jsonld(view: MeasureView, edition: Edition, url: str) -> Markup:
         "legislationPassedBy": {"@type": "GovernmentOrganization", "name": source.issuer},
         "publisher": {"@type": "GovernmentOrganization", "name": source.issuer},
     }
+    if measure.translation == "missing":  # the page shows the Chinese, untranslated
+        data["inLanguage"] = source_edition.lang
+    elif view.original is not None:
+        data["translationOfWork"] = {"@type": "Legislation", "name": view.original.title,
+                                     "inLanguage": source_edition.lang, "url": original_url}
     return Markup(script_json(data))
 
 

@@ -150,7 +150,7 @@ def memberships(m: Measure) -> list[Section]:
 def term_ids(measure: Measure, terms: tuple[Term, ...]) -> tuple[str, ...]:
     """The ids of the terms a measure writes (title or text), in the order it first writes them."""
     text = f"{measure.title}\n{measure.text}"
-    found = sorted((at, term.id) for term in terms if (at := text.find(term.simplified)) >= 0)
+    found = sorted((spans[0][0], term.id) for term in terms if (spans := term.spans(text)))
     return tuple(term for _, term in found)
 
 

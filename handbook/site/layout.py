@@ -14,10 +14,12 @@ same order, the same documents, topics and units). Then only these change:
   are reviewed);
 - the pages of the measure, of its neighbours in its document (they link
   to it), and of the measures whose related measures changed or include it;
+  its parallel page (its Chinese beside its translation);
 - the feed (the same measures, some of them changed).
 
 Anything else (a measure added, removed, moved or renumbered; a document,
-topic or unit edited) lays out everything again. tests/test_layout.py
+topic, unit or translation edited) lays out everything again: a translation
+shows on the parallel pages of every edition. tests/test_layout.py
 checks the result against a full layout after edits of every kind.
 """
 
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 
 from ..model import Content, same_objects
 from .index import RELATED_LIMIT, Index, memberships
-from .pages import Across, edition_sections, feed_entries, fixed_pages, list_pages, measure_page
+from .pages import Across, edition_sections, feed_entries, fixed_pages, list_pages, measure_page, parallel_page
 from .views import FIXED, MeasureRef, Page, Section
 
 
@@ -53,7 +55,7 @@ def changed_in_place(old: Content, new: Content) -> list[int] | None:
     """Positions of the measures that changed in place; None if the handbook's shape changed."""
     if (len(old.measures) != len(new.measures) or not same_objects(old.sources, new.sources)
             or not same_objects(old.topics, new.topics) or not same_objects(old.units, new.units)
-            or not same_objects(old.terms, new.terms)):
+            or not same_objects(old.terms, new.terms) or not same_objects(old.translations, new.translations)):
         return None
     changed = [i for i, (a, b) in enumerate(zip(old.measures, new.measures)) if a is not b]
     for i in changed:
@@ -140,6 +142,14 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
             pages[at] = measure_page(index, refs, at, across)
             fresh.append(pages[at])
         sections[Section("measures", source)] = tuple(pages)
+    if across.translation is not None:  # a parallel page shows only its own measure
+        for id in ids:
+            source = index.by_id[id].measure.source
+            refs, pages = index.by_source[source], list(sections[Section("parallel", source)])
+            at = _place(refs, id)
+            pages[at] = parallel_page(refs[at], strings, across)
+            fresh.append(pages[at])
+            sections[Section("parallel", source)] = tuple(pages)
     feed = tuple(index.by_id[ref.measure.id] for ref in old.feed)  # ordered by date and number: unchanged
     return Layout(index, sections, feed), fresh
 

@@ -11,11 +11,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import re
+from itertools import zip_longest
+
 from ..editions import Edition
+from ..model import Measure
 from ..urls import PageKey
 from .index import Index
 from .views import (AboutView, GlossaryEntry, GlossaryView, HomeView, ListingView, MeasureRef, MeasureView, Page,
-                    Pagination, SearchView, Section, SourceView, FIXED)
+                    Pagination, ParallelView, SearchView, Section, SourceView, FIXED)
+from .wording import fill
 
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
 FEED_SIZE = 50
@@ -31,6 +36,18 @@ class Across:
     bundles: tuple[str, ...] = ()  # the search page's index bundles (urls.search_bundle), the first first
     reviewed: tuple = ()  # (edition code, review.Summary): what the about page says of the review
     editions: tuple[Edition, ...] = ()
+    translation: Translated | None = None  # the measures' translation, for parallel pages and translated editions
+    translated: tuple = ()  # (edition code, translations.TranslationSummary): what the about page says
+
+
+@dataclass(frozen=True)
+class Translated:
+    """The source's measures and the (first) translated edition's, by id: a parallel page shows both."""
+
+    originals: dict[str, Measure]
+    english: dict[str, Measure]  # as the translated edition shows them (Measure.translation says how)
+    chinese_lang: str  # the source edition's
+    english_lang: str
 
 
 def paginated(refs, page_size: int):
@@ -65,6 +82,9 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
         sections[key] = list_pages(index, key, page_size)
     for source_id, refs in index.by_source.items():
         sections[Section("measures", source_id)] = tuple(measure_page(index, refs, i, across) for i in range(len(refs)))
+    if across.translation is not None:
+        for source_id, refs in index.by_source.items():
+            sections[Section("parallel", source_id)] = tuple(parallel_page(ref, strings, across) for ref in refs)
     return sections
 
 
@@ -72,7 +92,7 @@ def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[
     """The pages that are not lists of measures: home, about, search and the glossary."""
     return (home_page(index),
             Page(PageKey("about"), "about.html", strings["about_title"], AboutView(index.content.sources,
-                                                                                    across.reviewed)),
+                                                                                    across.reviewed, across.translated)),
             Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles)),
             Page(PageKey("glossary"), "glossary.html", strings["glossary_title"], glossary(index, across),
                  strings["glossary_intro"]))
@@ -133,10 +153,32 @@ def list_pages(index: Index, section: Section, page_size: int | None = None) -> 
 def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -> Page:
     """The page of refs[i], one of a source document's measures in order (`refs`)."""
     ref = refs[i]
+    original = across.translation.originals[ref.measure.id] if ref.measure.translation else None
     view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
                        tuple(index.by_id[other] for other in across.related[ref.measure.id]),
-                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())))
+                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())), original)
     return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
+
+
+def parallel_page(ref: MeasureRef, strings: dict[str, str], across: Across) -> Page:
+    """A measure's Chinese (the edition's script; the source's in a translated edition) beside its translation."""
+    shown, translation = ref.measure, across.translation
+    if shown.translation:  # a translated edition
+        chinese, english = translation.originals[shown.id], shown if shown.translation != "missing" else None
+    else:
+        chinese, english = shown, translation.english.get(shown.id)
+        english = english if english is not None and english.translation != "missing" else None
+    pairs = tuple(zip_longest(paragraph_texts(chinese.text), paragraph_texts(english.text) if english else (),
+                              fillvalue=""))
+    view = ParallelView(ref, chinese, translation.chinese_lang if shown.translation else "", english,
+                        translation.english_lang, pairs)
+    return Page(PageKey("parallel", shown.id), "parallel.html", fill(strings["parallel_title"], title=shown.title),
+                view, summary(shown.text))
+
+
+def paragraph_texts(text: str) -> tuple[str, ...]:
+    """A Markdown text's paragraphs (blocks between blank lines)."""
+    return tuple(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
 def feed_entries(index: Index) -> tuple[MeasureRef, ...]:

@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..convert.converter import Converter, convert_content
+from ..convert.converter import Converter, convert_content, edition_converter
 from ..editions import Edition
 from ..model import Content, Handbook, Measure, SiteSettings, Term
 from ..search.shards import Shard, shard_modulus, shard_number
 from ..urls import PageKey, Urls, file_path, page_path
 from .index import Index, related_ids, term_ids
 from .layout import Layout, changed_in_place, full_layout, same_pages, updated_layout, updated_related
-from .pages import Across
+from .pages import Across, Translated
 from .views import MeasureRef, Page
 from .strings import edition_strings
 
@@ -116,7 +116,7 @@ class Plan:
 
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
-              converter=Converter, shard_size: int | None = None) -> Plan:
+              converter=edition_converter, shard_size: int | None = None) -> Plan:
     """The site's plan; with `previous`, each edition is laid out again only where an edit touched it."""
     urls = Urls(base_url or handbook.settings.base_url)
     measures = handbook.content.measures
@@ -125,16 +125,28 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
     terms = _terms_of(handbook.content, previous.terms if previous else {})
     ids = {id: kept.ids for id, kept in terms.items()}
     relate = _Relate(handbook, previous.relations if previous else None)
+    translation = _translation(handbook, converter)
     editions = []
     for edition in handbook.editions:
         before = next((p for p in previous.editions if p.edition == edition), None) if previous else None
         convert = converter(edition, handbook.conversion)
         bundles = tuple(urls.search_bundle(Shard(edition.code, n).folder) for n in numbers)
-        editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before))
+        editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before,
+                                      translation))
     keys = tuple(page.key for page in editions[0].layout.pages)
     sitemap = (keys, urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
                 previous is None or previous.sitemap != sitemap)
+
+
+def _translation(handbook: Handbook, converter) -> Translated | None:
+    """The measures in the source and in the first translated edition, for parallel pages; None without one."""
+    edition = next((e for e in handbook.editions if e.translated), None)
+    if edition is None:
+        return None
+    english = convert_content(handbook.content, converter(edition, handbook.conversion)).measures
+    return Translated({m.id: m for m in handbook.content.measures}, {m.id: m for m in english},
+                      handbook.source_edition.lang, edition.lang)
 
 
 def _terms_of(content: Content, kept: dict[str, TermsOf]) -> dict[str, TermsOf]:
@@ -149,7 +161,8 @@ def _terms_of(content: Content, kept: dict[str, TermsOf]) -> dict[str, TermsOf]:
 
 
 def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, strings: dict, urls: Urls,
-                  bundles: tuple[str, ...], terms: dict, relate: _Relate, before: EditionPlan | None) -> EditionPlan:
+                  bundles: tuple[str, ...], terms: dict, relate: _Relate, before: EditionPlan | None,
+                  translation: Translated | None = None) -> EditionPlan:
     """One edition converted and laid out: again where measures changed in place since `before`
     (layout.py), else whole; and the pages to render again."""
     content = convert_content(handbook.content, convert)
@@ -161,12 +174,12 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     if changed is None:
         index = Index(content, before.layout.index.by_id if before else None)
         relations, _ = relate(index, None, None)
-        layout = full_layout(index, t, Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions))
+        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation))
         dirty = tuple(layout.pages)
     else:
         index = before.layout.index.updated(content, changed)
         relations, differ = relate(index, before.layout, changed)
-        across = Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions)
+        across = _across(handbook, relations, terms, bundles, translation)
         layout, fresh = updated_layout(before.layout, index, t, across, differ, changed)
         dirty = tuple(fresh)
     kept = before is not None and same_pages(before.layout, layout)  # no page came or went
@@ -180,6 +193,12 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
                  if before is None or before.shared != shared or before.pages.get(page.key) != page)
     feed_again = before is None or before.shared != shared or before.feed != layout.feed
     return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again)
+
+
+def _across(handbook: Handbook, relations: Relations, terms: dict, bundles: tuple[str, ...],
+            translation: Translated | None) -> Across:
+    return Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions, translation,
+                  handbook.translated)
 
 
 class _Relate:

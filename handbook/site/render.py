@@ -8,13 +8,14 @@ edition switch); what a page shows comes from its typed view (views.py).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..editions import Edition
 from ..urls import PageKey, Urls, file_path, page_path, root_file
@@ -63,9 +64,39 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # load_templates makes a new environment when a template file changes
     )
     env.filters["markdown"] = lambda text: Markup(_markdown.render(text))
-    env.filters["cndate"] = wording.cndate
+    env.filters["written_date"] = wording.written_date
     env.filters["fill"] = wording.fill
+    env.filters["zh"] = _chinese_marked
+    env.filters["measure_count"] = _measure_count
     return env
+
+
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CHINESE_RUN = re.compile(f"[{_CJK}](?:[{_CJK}0-9 ]*[{_CJK}])?")  # 穗府函〔2022〕183号 is one run
+_TAG = re.compile(r"(<[^>]*>)")
+
+
+@jinja2.pass_context
+def _chinese_marked(context, value) -> Markup:
+    """Chinese inside a page of another language, marked with the source's `lang` (a name kept in Chinese in
+    an English text, a 文号, a measure not yet translated), so it is read, hyphenated and shown as Chinese.
+    On a Chinese page, the value as it is. Text is escaped first; Markup (rendered Markdown) is marked
+    between its tags only."""
+    if context["edition"].lang.startswith("zh"):
+        return value
+    html = str(value if isinstance(value, Markup) else escape(value))
+    lang = context["chinese"].lang
+    parts = _TAG.split(html)
+    marked = (part if part.startswith("<") else _CHINESE_RUN.sub(lambda m: f'<span lang="{lang}">{m.group()}</span>',
+                                                                   part) for part in parts)
+    return Markup("".join(marked))
+
+
+@jinja2.pass_context
+def _measure_count(context, n: int) -> str:
+    """"{n} measures", or the edition's wording for one (1 measure, not 1 measures)."""
+    t = context["t"]
+    return wording.fill(t["measure_count_one"] if n == 1 else t["measure_count"], n=n)
 
 
 def load_templates(folder: Path, previous: Templates | None = None) -> Templates:
@@ -96,8 +127,9 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     context.update(page=page, view=page.view, canonical=canonical, jsonld=None, citation=None,
                    alternates=_alternates(urls, plan.declared, page.key))
     if isinstance(page.view, MeasureView):
-        context["citation"] = citation(page.view, edition.t, canonical)
-        context["jsonld"] = jsonld(page.view, edition.edition, canonical)
+        context["citation"] = citation(page.view, edition.t, canonical, edition.edition)
+        original = urls.absolute(page_path(plan.declared[0].code, page.key))
+        context["jsonld"] = jsonld(page.view, edition.edition, canonical, plan.declared[0], original)
     return env.get_template(page.template).render(**context).encode()
 
 
@@ -141,7 +173,7 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "url": lambda kind, id="", page=1: urls.page(code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
-        "editions": plan.by_code,
+        "editions": plan.by_code, "chinese": plan.declared[0],
     }
 
 

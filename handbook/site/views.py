@@ -107,6 +107,7 @@ class MeasureView:
     next: MeasureRef | None
     related: tuple[MeasureRef, ...]
     terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
+    original: Measure | None = None  # in a translated edition: the Chinese it translates (the source's)
 
     def regional_terms(self, edition_code: str) -> tuple[tuple[Term, str], ...]:
         """(term, the region's word) for the measure's terms whose word in the edition's region differs
@@ -115,9 +116,22 @@ class MeasureView:
 
 
 @dataclass(frozen=True)
+class ParallelView:
+    """A measure's Chinese and its translation side by side, paragraph by paragraph."""
+
+    ref: MeasureRef
+    chinese: Measure  # as the edition's script writes it (the source's, in a translated edition)
+    chinese_lang: str
+    english: Measure | None  # the translation; None while there is none
+    english_lang: str
+    pairs: tuple[tuple[str, str], ...]  # (Chinese paragraph, its translation), Markdown
+
+
+@dataclass(frozen=True)
 class AboutView:
     sources: tuple[Source, ...]
     reviewed: tuple = ()  # (edition code, review.Summary) of the Traditional editions
+    translated: tuple = ()  # (edition code, translations.TranslationSummary) of the translated editions
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Interface wording filled in: the {name} placeholders of templates/strings.yaml, and dates as written in Chinese.
+"""Interface wording filled in: the {name} placeholders of templates/strings.yaml, and dates as each language writes them.
 
 Pure functions, used by the templates as the filters `fill` and `cndate` and by citation.py.
 """
@@ -28,3 +28,14 @@ def fill(pattern: str, /, **values) -> str:
 def cndate(d: datetime.date) -> str:
     """A date as Chinese text writes it: 2022年3月9日 (no leading zeros)."""
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+def written_date(d: datetime.date, lang: str) -> str:
+    """A date as the edition's language writes it: 2022年3月9日 in Chinese, 9 March 2022 in English."""
+    if lang.startswith("zh"):
+        return cndate(d)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
