@@ -53,6 +53,8 @@ export function normalise(query) {
 // text itself writes (跨境通, 营业执照) is matched as typed, so precision does not
 // fall where a reader types the text's own words; the terms it names are
 // offered as related words instead.
+const LATIN = /[a-z0-9]/;
+
 function widened(part, related) {
   const keys = words.keys, longest = words.longest;
   const found = [];
@@ -61,7 +63,10 @@ function widened(part, related) {
     let hit = null;
     for (let n = Math.min(longest, chars.length - i); n > 1 && !hit; n--) {
       const key = chars.slice(i, i + n).join("");
-      if (keys.has(key)) hit = { start: i, end: i + n, key, terms: keys.get(key) };
+      // a key in Latin letters is a whole word of the query: ip is no key in equipment, ai none in maintain
+      const inWord = LATIN.test(chars[i]) && LATIN.test(chars[i - 1] || "")
+        || LATIN.test(chars[i + n - 1]) && LATIN.test(chars[i + n] || "");
+      if (keys.has(key) && !inWord) hit = { start: i, end: i + n, key, terms: keys.get(key) };
     }
     if (!hit) { i++; continue; }
     if (words.written.has(hit.key)) hit.terms.forEach(t => related.add(t));
@@ -81,9 +86,10 @@ function widened(part, related) {
   return variants.map(v => v + rest);
 }
 
-// The English edition writes British spelling; a reader may type American (license, labor,
-// optimize, center). Each word is also searched as the text spells it.
-const AMERICAN = [
+// The English edition writes British spelling and Macao; a reader may type American (license,
+// labor, optimize, center) or Macau. Each word is also searched as the text spells it.
+const SPELLINGS = [
+  [/\bmacau\b/g, "macao"],
   [/\b(\w{3,})([iy])z(e|es|ed|ing|ation|ations)\b/g, "$1$2s$3"],
   [/\blicense(s?)\b/g, "licence$1"],
   [/\b(lab|fav|behavi|harb|hon|neighb)or(s|ed|ing)?\b/g, "$1our$2"],
@@ -92,17 +98,17 @@ const AMERICAN = [
   [/\b(defen|offen)se\b/g, "$1ce"],
   [/\bcatalog(s?)\b/g, "catalogue$1"],
 ];
-export function british(query) {
-  return AMERICAN.reduce((text, [pattern, spelling]) => text.replace(pattern, spelling), query);
+export function textSpelling(query) {
+  return SPELLINGS.reduce((text, [pattern, spelling]) => text.replace(pattern, spelling), query);
 }
 
 // The searches a query becomes: what was typed, in the page's script, first;
 // then with each of its termbase words read as the text writes it.
 function plan(query, exact) {
-  if (!exact && document.documentElement.lang === "en" && british(query) !== query) {
-    const own = plan(query, true), spelt = plan(british(query), false);
+  if (!exact && document.documentElement.lang === "en" && textSpelling(query) !== query) {
+    const own = plan(query, true), spelt = plan(textSpelling(query), false);
     return { ...spelt, searches: [...new Set([...own.searches, ...spelt.searches])].slice(0, MAX_VARIANTS),
-             searched: [...new Set([british(query), ...spelt.searched])] };
+             searched: [...new Set([textSpelling(query), ...spelt.searched])] };
   }
   const typed = toPageScript(query);
   const related = new Set();
@@ -115,7 +121,9 @@ function plan(query, exact) {
   const joined = query.includes(" ") ? widened(query.replace(/ /g, ""), related).slice(1) : [];
   const searches = [...new Set([typed, ...joined, ...combos.map(c => c.join(" "))])].slice(0, MAX_VARIANTS);
   const typedWords = typed.split(" ");
-  const searched = [...new Set(searches.slice(1).flatMap(s => s.split(" ")))].filter(w => !typedWords.includes(w));
+  // what else was searched: in English whole phrases (intellectual property), in Chinese the words
+  const searched = ENGLISH ? searches.slice(1).filter(s => s !== typed)
+    : [...new Set(searches.slice(1).flatMap(s => s.split(" ")))].filter(w => !typedWords.includes(w));
   const shown = new Set(searches.flatMap(s => s.split(" ")));
   return { searches, searched, related: [...related].filter(t => !shown.has(words.forms[t][0])) };
 }
@@ -149,15 +157,7 @@ async function find(query, filters) {
     return { results: all.results, filters: all.filters, checked: [] };
   }
   const spaced = /\s/.test(query);
-  if (spaced && !CHINESE.test(query)) {
-    // Words of a Latin script: the pages that write them as a phrase (special equipment) come first,
-    // in the word search's order; then the pages that write them apart.
-    const [phrase, loose] = await Promise.all([pagefind.search(`"${query}"`, { filters }),
-                                               pagefind.search(query, { filters })]);
-    const first = new Set(phrase.results.map(r => r.id));
-    const results = [...loose.results.filter(r => first.has(r.id)), ...loose.results.filter(r => !first.has(r.id))];
-    return { results, filters: loose.filters, checked: [] };
-  }
+  if (ENGLISH && !CHINESE.test(query) && !LITERAL.test(query)) return findWords(query, filters);
   if (spaced || (!CHINESE.test(query) && !LITERAL.test(query))) {
     const found = await pagefind.search(query, { filters });
     return { results: found.results, filters: found.filters, checked: [] };
@@ -178,6 +178,35 @@ async function find(query, filters) {
   const rank = new Map(loose.results.map((r, i) => [r.id, i]));
   const ordered = exact.results.map((r, i) => [rank.get(r.id) ?? loose.results.length + i, r]).sort((a, b) => a[0] - b[0]);
   return { results: ordered.map(([, r]) => r).concat(checked), filters: exact.filters, checked };
+}
+
+// English words. Pagefind's stemmer gives customs and customised, settling and settlement one stem,
+// and matches a query's words anywhere on a page. The pages it returns are read (as a literal query's
+// are) and kept if they write the words as typed, inflected (licence, licences; company, companies)
+// and next to each other (special equipment); else if they write each of them somewhere. A page
+// that writes none of them as typed was found by its stem only (customised for customs): it is left out.
+const ENGLISH = document.documentElement.lang === "en";
+
+function inflected(word) {
+  const escape = w => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const base = word.replace(/(?:ies|es|s|ed|ing|e|y)$/, "");
+  const forms = [...new Set([word, base.length >= 3 ? base : word])].map(escape);
+  return `(?:${forms.join("|")})(?:e|es|s|ed|ing|y|ies)?`;
+}
+
+function wordsPattern(words) {
+  return new RegExp(`(?<![\\p{L}\\p{N}])${words.map(inflected).join("[\\s\\-]+")}(?![\\p{L}\\p{N}])`, "iu");
+}
+
+async function findWords(query, filters) {
+  const found = await pagefind.search(query, { filters });
+  const looked = found.results.slice(0, MAX_CHECKED);
+  const texts = (await Promise.all(looked.map(load))).map(data => data.content);
+  const words = query.split(/[\s\-]+/).filter(Boolean);
+  const together = wordsPattern(words), each = words.map(w => wordsPattern([w]));
+  let kept = looked.filter((_, i) => together.test(texts[i]));
+  if (!kept.length) kept = looked.filter((_, i) => each.every(pattern => pattern.test(texts[i])));
+  return { results: kept, filters: null, checked: kept };
 }
 
 // Every search of the plan, merged. The search that finds most leads, in

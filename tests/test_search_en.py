@@ -23,11 +23,9 @@ from tests.conftest import ROOT, real_handbook
 from tests.test_search import searching
 
 QUERIES = yaml.safe_load((ROOT / "tests/search_queries_en.yaml").read_text(encoding="utf-8"))["queries"]
-# Means over the queries. English search stems (customs and customised share the stem custom) and
-# matches a phrase's words apart too, after the pages that write the phrase: so the pages a reader sees
-# first are held to more (R-precision: of the first as many results as there are answers, the share
-# that are answers) than the whole first ten (P@10).
-RECALL, FIRST, PRECISION = 0.95, 0.90, 0.85
+# Means over the queries, as the issue asks (recall 0.95, top-ten precision 0.90), and R-precision: of the
+# first as many results as a query has answers, the share that are answers (what a reader sees first).
+RECALL, FIRST, PRECISION = 0.95, 0.95, 0.90
 
 
 def phrase(words: str) -> re.Pattern:
@@ -87,3 +85,31 @@ def test_english_recall_and_precision(search_page):
             f"({len(QUERIES)} queries)")
     print(line, *("   " + m for m in misses), sep="\n")
     assert recall >= RECALL and first >= FIRST and precision >= PRECISION, "\n".join([line] + misses)
+
+
+def notes(search, query: str) -> str:
+    search("en", query)
+    return search.page.inner_text("#search-notes")
+
+
+def test_a_latin_key_is_a_whole_word_of_the_query(search_page):
+    """ip is a key of the termbase (intellectual property), but not inside equipment or ship."""
+    assert "intellectual" not in notes(search_page, "special equipment").lower()
+    assert "intellectual property" in notes(search_page, "IP").lower()
+
+
+def test_american_spelling_and_macau_are_searched_as_the_text_spells_them(search_page):
+    assert "licence" in notes(search_page, "license")
+    assert "macao" in notes(search_page, "Macau").lower()
+    assert set(search_page("en", "labor disputes")) == set(search_page("en", "labour disputes")) != set()
+
+
+def test_a_page_found_by_its_stem_only_is_left_out(search_page):
+    """customs and customised share Pagefind's stem custom: the customised-only pages are not customs."""
+    content = convert_content(real_handbook().content, edition_converter(BY_CODE["en"]))
+    texts = {ref.measure.id: page_text(ref) for ref in Index(content).refs}
+    stem_only = {id for id, text in texts.items() if re.search(r"\bcustomis", text, re.I)
+                 and not re.search(r"\bcustoms\b", text, re.I)}
+    assert stem_only, "the content should hold a page that writes customised but not customs"
+    found = set(search_page("en", "customs"))
+    assert found and not found & stem_only
