@@ -143,7 +143,8 @@ def test_a_translation_of_no_measure_or_in_no_edition_is_an_error(fixture):
 
 
 def test_untranslated_metadata_is_named(fixture):
-    edit(fixture / "content/units.yaml", "  en:\n    name: Guangzhou Municipal Justice Bureau\n    official: true\n", "")
+    edit(fixture / "content/units.yaml", "  en:\n    name: Guangzhou Municipal Justice Bureau\n    official: true\n"
+         "    evidence: the fixture's own, as content/units.yaml records a real one\n", "")
     warnings = check_content(fixture / "content").warnings
     assert any(w.path == "content/units.yaml" and "has no en name" in w.message for w in warnings)
 
