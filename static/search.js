@@ -124,7 +124,7 @@ function plan(query, exact) {
   // what else was searched: in English whole phrases (intellectual property), in Chinese the words
   const searched = ENGLISH ? searches.slice(1).filter(s => s !== typed)
     : [...new Set(searches.slice(1).flatMap(s => s.split(" ")))].filter(w => !typedWords.includes(w));
-  const shown = new Set(searches.flatMap(s => s.split(" ")));
+  const shown = new Set([...searches, ...searches.flatMap(s => s.split(" "))]);  // a term searched is not "related"
   return { searches, searched, related: [...related].filter(t => !shown.has(words.forms[t][0])) };
 }
 

@@ -113,3 +113,8 @@ def test_a_page_found_by_its_stem_only_is_left_out(search_page):
     assert stem_only, "the content should hold a page that writes customised but not customs"
     found = set(search_page("en", "customs"))
     assert found and not found & stem_only
+
+
+def test_a_term_searched_is_not_offered_as_related(search_page):
+    """Typed as the termbase writes it, intellectual property is what was searched, not a related term."""
+    assert "intellectual property" not in notes(search_page, "intellectual property").lower()
