@@ -4,8 +4,10 @@ what they are: a translation, one that predates the Chinese, or the Chinese for 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 
 import pytest
 
@@ -312,3 +314,36 @@ def test_a_translation_without_its_digest_is_a_warning_until_recorded(fixture):
     assert main(["--content", str(fixture / "content"), "translated", "fixture-batch1-01"]) == 0
     assert 'translated_from: "' in path.read_text(encoding="utf-8").split("\n")[2]
     assert translation_warnings(fixture) == []
+
+
+class _EnglishText(HTMLParser):
+    """The text of a page that stands in English: outside any element marked lang="zh-…"."""
+
+    VOID = {"meta", "link", "br", "img", "input", "hr", "source", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.english = [("", "en")], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append((tag, dict(attrs).get("lang") or self.stack[-1][1]))
+
+    def handle_endtag(self, tag):
+        while len(self.stack) > 1 and self.stack.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.stack[-1][1] == "en" and self.stack[-1][0] not in ("script", "style"):
+            self.english.append(data)
+
+
+def test_english_text_has_no_chinese_punctuation(site):
+    """A template's ：, 、 or （ in English text (Source document：) shows as Chinese typography."""
+    pages = sorted((site / "en").rglob("*.html"))
+    assert len(pages) > 15
+    for page in pages:
+        reader = _EnglishText()
+        reader.feed(page.read_text(encoding="utf-8"))
+        text = "".join(reader.english)
+        assert not re.search(r"[：，、。（）《》；]", text), (page, re.findall(r".{0,20}[：，、。（）《》；].{0,5}", text))
