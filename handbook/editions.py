@@ -55,6 +55,11 @@ class Edition:
         return isinstance(self.text, Translation)
 
 
+# The characters Chinese is written in (CJK punctuation, ideographs, full-width forms), as a regex class:
+# what a page in another language marks as Chinese, and a translation may hold only in quotation marks.
+CJK_CHARACTERS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+
 EDITIONS = (
     Edition("zh-hans", "zh-Hans", "简体中文", "zh_CN", SourceText()),
     Edition("zh-hk", "zh-Hant-HK", "繁體中文（香港）", "zh_HK", Conversion("s2hk")),

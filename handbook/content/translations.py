@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..editions import Edition, Translation
+from ..editions import CJK_CHARACTERS, Edition, Translation
 from ..model import Category, Measure, MeasureTranslation, Source, Term, Topic, Unit, text_digest as digest
 from .history import chinese_change
 from .load import TRANSLATIONS_DIR, Loaded
@@ -137,7 +137,7 @@ def missing_terms(terms: tuple[Term, ...], code: str, chinese: str, english: str
 
 # -- script and paragraphs --------------------------------------------------------------------------
 
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff01-\uff5e]+")
+CHINESE = re.compile(f"[{CJK_CHARACTERS}]+")
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|‘[^’]*’|「[^」]*」")
 
 

@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup, escape
 
-from ..editions import Edition
+from ..editions import CJK_CHARACTERS, Edition
 from ..urls import PageKey, Urls, file_path, page_path, root_file
 from . import wording
 from .citation import citation, jsonld
@@ -71,8 +71,7 @@ def environment(templates: Path) -> jinja2.Environment:
     return env
 
 
-_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CHINESE_RUN = re.compile(f"[{_CJK}](?:[{_CJK}0-9 ]*[{_CJK}])?")  # 穗府函〔2022〕183号 is one run
+_CHINESE_RUN = re.compile(f"[{CJK_CHARACTERS}](?:[{CJK_CHARACTERS}0-9 ]*[{CJK_CHARACTERS}])?")  # 穗府函〔2022〕183号: one run
 _TAG = re.compile(r"(<[^>]*>)")
 
 
