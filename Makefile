@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test clean node-deps test-deps screenshots review
+.PHONY: setup check import build serve test clean node-deps test-deps screenshots review lighthouse
 
 setup: $(READY) node-deps
 
@@ -72,6 +72,15 @@ screenshots: $(READY) node-deps test-deps
 	@fc-list :lang=zh | grep -q . || { $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk; }
 	$(PY) docs/make_screenshots.py
+
+# Lighthouse scores of one page of each type in each edition, mobile and
+# desktop (bench/lighthouse.py; ARGS="--types search --form-factor desktop").
+# Lighthouse comes from bench/lighthouse/package-lock.json, apart from the
+# site's own Node packages; npm ci runs only when it is newer than node_modules.
+lighthouse: $(READY) node-deps test-deps
+	@[ bench/lighthouse/node_modules/.package-lock.json -nt bench/lighthouse/package-lock.json ] \
+	  || npm ci --prefix bench/lighthouse --no-audit --no-fund
+	$(PY) bench/lighthouse.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules site build .pytest_cache .hypothesis
