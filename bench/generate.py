@@ -109,7 +109,7 @@ def source_file(index: int, count: int) -> tuple[str, str]:
         "title": seed_title(index),
         "short_title": f"合成经验做法第{index}批",
         "issuer": "基准测试（合成数据）",
-        "date": document_date(index),
+        "published": document_date(index),  # a numbered-list seed gives the web page's time stamp
         "kind": "经验做法清单（合成）",
         "description": f"基准测试用的合成文件，收录{count}项措施，其标题和内容取自本手册的真实措施。",
         "seed": {"file": f"seeds/{sid}.txt", "format": "numbered-list"},

@@ -1,4 +1,5 @@
-"""Screenshots of a measure page in each variant, desktop and phone, for the README.
+"""Screenshots for the README: a measure page in each edition, desktop and phone, and the ways in
+(the home page, the list of all measures, the search page) on a phone.
 
 Run with `make screenshots`: builds the site, serves it on 127.0.0.1 and
 has headless Chromium (Debian's package) photograph the page. Needs a CJK
@@ -19,7 +20,8 @@ from devtools.browser import serve as serving  # noqa: E402
 from handbook.editions import EDITIONS  # noqa: E402
 
 MEASURE = "nansha-batch6-09"
-SIZES = {"desktop": (1280, 1500), "phone": (360, 1900)}
+SIZES = {"desktop": (1280, 1500), "phone": (390, 1900)}
+WAYS_IN = {"home-zh-hk": "zh-hk/", "measures-zh-tw": "zh-tw/measures/", "search-en": "en/search/?q=customs"}
 CHROMIUM = ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 
@@ -37,6 +39,11 @@ def main() -> None:
                                            f"{base}{variant.code}/measures/{MEASURE}/"],
                                check=True, capture_output=True, timeout=60)
                 print(target.relative_to(ROOT))
+        for name, path in WAYS_IN.items():
+            target = out / f"{name}-phone.png"
+            subprocess.run(CHROMIUM + ["--window-size=390,1200", "--virtual-time-budget=3000", f"--screenshot={target}",
+                                       f"{base}{path}"], check=True, capture_output=True, timeout=60)
+            print(target.relative_to(ROOT))
 
 
 if __name__ == "__main__":

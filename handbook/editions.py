@@ -38,6 +38,7 @@ class Edition:
     code: str  # URL prefix, and the key of the edition's own wording in content files, e.g. zh-hk
     lang: str  # BCP 47 tag for <html lang> and hreflang
     name: str  # the edition's name, written in its own script
+    short: str  # the name in the edition switch on a phone: 香港繁體
     locale: str  # Open Graph's og:locale (language_TERRITORY)
     text: SourceText | Conversion | Translation
 
@@ -61,14 +62,14 @@ CJK_CHARACTERS = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uf
 
 
 EDITIONS = (
-    Edition("zh-hans", "zh-Hans", "简体中文", "zh_CN", SourceText()),
-    Edition("zh-hk", "zh-Hant-HK", "繁體中文（香港）", "zh_HK", Conversion("s2hk")),
+    Edition("zh-hans", "zh-Hans", "简体中文", "简体", "zh_CN", SourceText()),
+    Edition("zh-hk", "zh-Hant-HK", "繁體中文（香港）", "香港繁體", "zh_HK", Conversion("s2hk")),
     # s2tw converts characters only; s2twp would also swap vocabulary
     # (支持→支援, 信息→資訊), changing what the official text says.
     # 臺灣, as the Taiwan government writes it.
-    Edition("zh-tw", "zh-Hant-TW", "繁體中文（臺灣）", "zh_TW", Conversion("s2tw")),
+    Edition("zh-tw", "zh-Hant-TW", "繁體中文（臺灣）", "臺灣繁體", "zh_TW", Conversion("s2tw")),
     # British spelling, as Hong Kong's and Guangzhou's government English pages write.
-    Edition("en", "en", "English", "en_GB", Translation("en")),
+    Edition("en", "en", "English", "English", "en_GB", Translation("en")),
 )
 
 

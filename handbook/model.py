@@ -30,18 +30,41 @@ class SeedRef:
 
 @dataclass(frozen=True)
 class Source:
+    """An official document. Policy libraries name who issued it (发文机关) apart from who published it
+    (发布机构), and the date it was written (成文日期) apart from the date it was published (发布日期):
+    a document gives at least one of each, and only what it says is recorded."""
+
     id: str
     title: str
     short_title: str
-    issuer: str
-    date: datetime.date
     kind: str
     seed: SeedRef
-    number: str | None = None
+    issuer: str | None = None  # 发文机关: the body whose document it is
+    publisher: str | None = None  # 发布机构: where it was published, when that is all the page says
+    written: datetime.date | None = None  # 成文日期: the date the document bears
+    published: datetime.date | None = None  # 发布日期: the date it was put online
+    number: str | None = None  # 发文字号, in the edition's script
+    number_as_issued: str | None = None  # in a converted edition: the 发文字号 as issued, for machines and citation
+    url: str | None = None  # the original publication
     description: str | None = None
     categories: tuple[Category, ...] = ()
     notes: tuple[str, ...] = ()
     regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
+
+    @property
+    def date(self) -> datetime.date:
+        """The document's date for citing and ordering: the date it bears, else the day it was published."""
+        return self.written or self.published
+
+    @property
+    def body(self) -> str:
+        """Who a citation names: the issuer, else the publisher."""
+        return self.issuer or self.publisher
+
+    @property
+    def identifier(self) -> str | None:
+        """The 发文字号 as issued: what a reader cites and a machine matches, in any edition."""
+        return self.number_as_issued or self.number
 
 
 @dataclass(frozen=True)
@@ -142,6 +165,8 @@ class SiteSettings:
     title: str
     description: str
     base_url: str  # ends in /; may be a bare path such as /handbook/
+    compiled: datetime.date | None = None  # when the handbook was first compiled
+    revised: datetime.date | None = None  # when its content was last revised (never the build's clock)
     regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 
@@ -223,7 +248,7 @@ def same_objects(old: tuple, new: tuple) -> bool:
 # The fields of each record that are text a reader reads: converted for each edition (convert.py), checked
 # for what may not be in text (content.load's texts()). Ids, slugs, numbers, dates and URLs are not text.
 TEXT_FIELDS = {
-    Source: ("title", "short_title", "issuer", "number", "kind", "description", "notes"),
+    Source: ("title", "short_title", "issuer", "publisher", "number", "kind", "description", "notes"),
     Category: ("name",),
     Measure: ("title", "text", "scope"),
     Unit: ("name",),

@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units",
            "parallel": "parallel"}  # parallel: a measure's Chinese and its translation, paragraph by paragraph
+# A folder's own page lists what the folder holds: measures/ lists every measure (paginated), topics/ every topic.
+INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categories": "category", "units": "unit"}
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/
@@ -52,6 +54,8 @@ def page_path(edition_code: str, key: PageKey) -> str:
     if key.kind in SINGLE_PAGES:
         return f"{edition_code}/{SINGLE_PAGES[key.kind]}"
     more = f"page/{key.page}/" if key.page > 1 else ""
+    if key.kind in INDEXES:
+        return f"{edition_code}/{FOLDERS[INDEXES[key.kind]]}/{more}"
     return f"{edition_code}/{FOLDERS[key.kind]}/{key.id}/{more}"
 
 

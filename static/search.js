@@ -239,11 +239,17 @@ function text(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 }
 
+// Filters travel in the address by id (topic=digital-government), the same in every edition, so the
+// edition switch keeps them; the index filters by name, in the edition's script or language.
+const NAMES = JSON.parse(root.dataset.facetIds || "{}");  // facet -> id -> name
+const IDS = Object.fromEntries(Object.entries(NAMES).map(
+  ([facet, names]) => [facet, Object.fromEntries(Object.entries(names).map(([id, name]) => [name, id]))]));
+
 function readState() {
   const params = new URLSearchParams(location.search);
   const filters = {};
   for (const facet of FACETS) {
-    const values = params.getAll(facet);
+    const values = params.getAll(facet).map(v => NAMES[facet]?.[v] ?? v);  // a name, from an older link, also works
     if (values.length) filters[facet] = values;
   }
   return { q: (params.get("q") || "").trim(), filters, exact: params.get("exact") === "1" };
@@ -253,9 +259,19 @@ function writeState(state, push) {
   const params = new URLSearchParams();
   if (state.q) params.set("q", state.q);
   if (state.exact) params.set("exact", "1");
-  for (const [facet, values] of Object.entries(state.filters)) values.forEach(v => params.append(facet, v));
+  for (const [facet, values] of Object.entries(state.filters)) values.forEach(v => params.append(facet, IDS[facet]?.[v] ?? v));
   const url = location.pathname + (params.toString() ? "?" + params : "");
   if (url !== location.pathname + location.search) history[push ? "pushState" : "replaceState"](null, "", url);
+  keepInSwitch();
+}
+
+// The edition switch goes to the same search, with the same filters, in the other edition.
+function keepInSwitch() {
+  for (const link of document.querySelectorAll(".variants a[data-variant]")) {
+    const target = new URL(link.href, location.href);
+    target.search = location.search;
+    link.href = target.href;
+  }
 }
 
 function currentState(exact = false) {
@@ -475,7 +491,8 @@ async function start() {
     await showMore();
     list.children[first]?.querySelector("a")?.focus();
   });
-  window.addEventListener("popstate", () => run(readState(), false));
+  window.addEventListener("popstate", () => { keepInSwitch(); run(readState(), false); });
+  keepInSwitch();
   await run(readState(), false);
   root.dataset.ready = "true";
 }

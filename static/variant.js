@@ -13,11 +13,24 @@
     if (link) remember(link.getAttribute("data-variant"));
   });
 
-  var chooser = document.querySelector(".choices");
-  if (!chooser) return;
   var saved = null;
   try { saved = localStorage.getItem(KEY); } catch (e) { /* ignore */ }
   if (!VARIANTS[saved]) saved = pick(navigator.languages || [navigator.language || ""]);
+
+  // The 404 page: the message of the edition the address names, else the reader's.
+  var missing = document.querySelector(".not-found");
+  if (missing) {
+    var named = /\/(zh-hans|zh-hk|zh-tw|en)\//.exec(location.pathname);
+    var code = named ? named[1] : saved;
+    var shown = missing.querySelector('section[data-edition="' + code + '"]');
+    if (!shown) return;
+    missing.querySelectorAll("section[data-edition]").forEach(function (section) { section.hidden = section !== shown; });
+    document.documentElement.lang = shown.lang;
+    return;
+  }
+
+  var chooser = document.querySelector(".choices");
+  if (!chooser) return;
   var target = chooser.querySelector('a[data-variant="' + saved + '"]');
   if (target) location.replace(target.href);
 

@@ -48,12 +48,14 @@ def test_categories_with_the_counts_the_notice_states(imported):
 def test_source_metadata(imported):
     nansha = read(imported / "sources/nansha-batch6.yaml")
     assert nansha["number"] == "穗府函〔2022〕183号"
-    assert str(nansha["date"]) == "2022-08-09"
+    assert str(nansha["written"]) == "2022-08-09" and "published" not in nansha  # the notice's signature date
     assert nansha["issuer"] == "广州市人民政府"
     assert nansha["title"].startswith("广州市人民政府关于推广实施中国（广东）自由贸易试验区")
     gzdd = read(imported / "sources/gzdd-2022.yaml")
     assert gzdd["title"] == "广州开发区营商环境改革创新经验做法清单"
-    assert str(gzdd["date"]) == "2022-01-25" and "number" not in gzdd and "categories" not in gzdd
+    assert str(gzdd["published"]) == "2022-01-25" and "written" not in gzdd  # the web page's time stamp
+    assert gzdd["publisher"] == "广东省发展和改革委员会" and "issuer" not in gzdd
+    assert "number" not in gzdd and "categories" not in gzdd
 
 
 def test_spot_checks_of_measures(imported):

@@ -74,11 +74,11 @@ def test_an_edit_rerenders_only_the_pages_that_show_it(project):
     before = (project / "site" / UNTOUCHED).stat().st_mtime_ns
     EDITS["topic"](project)
     report = builder.build()
-    # Per edition, 18 of 104 (listed one by one and read): the measure's page and its parallel page
+    # Per edition, 20 of 110 (listed one by one and read): the measure's page and its parallel page
     # (laid out again whenever its measure changed); the lists that show it with its topics (topics
-    # regulation, credit and digital-government, its category, unit and source); the home page
-    # (topic counts); and 9 measures whose related list changed.
-    assert report.rendered == len(EDITIONS) * 18
+    # regulation, credit and digital-government, its category, unit and source; the page of measures/
+    # it is on); the home page and topics/ (topic counts); and 9 measures whose related list changed.
+    assert report.rendered == len(EDITIONS) * 20
     assert (project / "site" / UNTOUCHED).stat().st_mtime_ns == before
     assert "社會信用" in (project / "site/zh-hk/measures/nansha-batch6-07/index.html").read_text(encoding="utf-8")
 

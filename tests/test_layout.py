@@ -16,7 +16,8 @@ from handbook.site.plan import plan_site
 from handbook.site.strings import load_strings
 from tests.conftest import ROOT, real_handbook
 
-STRINGS = {"about_title": "关于", "search_title": "搜索", "glossary_title": "用语", "glossary_intro": "同一概念"}
+STRINGS = {"about_title": "关于", "search_title": "搜索", "glossary_title": "用语", "glossary_intro": "同一概念", "sources": "来源",
+           "topics": "主题", "categories": "分类", "units": "单位", "all_measures": "全部"}
 BUNDLES = ("/pagefind/zh-hans/0/",)
 PAGE_SIZE = 3  # short lists: an edit moves measures across pages
 

@@ -151,11 +151,14 @@ def test_facets_return_exactly_the_measures_with_that_value(search_page):
     assert "金融服務" in label and "金融服务" not in label
 
 
-def test_box_on_a_measure_page_lands_on_search_results(search_page):
+def test_box_on_the_home_page_lands_on_search_results(search_page):
     page, base = search_page.page, search_page.base
     page.goto(f"{base}zh-tw/measures/nansha-batch6-07/")
-    page.fill("#site-search", "知识产权")  # typed in Simplified on a Taiwan page
-    page.press("#site-search", "Enter")
+    page.click(".site-nav a[href$='/zh-tw/search/']")  # every page links the search page from its header
+    page.wait_for_url(f"{base}zh-tw/search/")
+    page.goto(f"{base}zh-tw/")
+    page.fill("#home-search", "知识产权")  # typed in Simplified on a Taiwan page
+    page.press("#home-search", "Enter")
     page.wait_for_url(f"{base}zh-tw/search/?q=*")
     page.wait_for_selector("#search[data-ready]")
     assert page.locator("#search-results li").count() > 0

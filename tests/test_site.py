@@ -6,6 +6,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -138,8 +139,8 @@ def test_each_edition_writes_its_regions_character_forms(root_site):
     hk, tw = (page_text(root_site, f"{code}/measures/nansha-batch6-07/index.html") for code in ("zh-hk", "zh-tw"))
     assert "稅" in hk and "税" not in hk
     for code in ("zh-hk", "zh-tw"):
-        source = page_text(root_site, f"{code}/sources/nansha-batch6/index.html")
-        assert "發布機關" in source and "發佈" not in source
+        source = page_text(root_site, f"{code}/sources/gzdd-2022/index.html")
+        assert "發布日期" in source and "發佈" not in source
         about = page_text(root_site, f"{code}/about/index.html")
         assert "「发」對應繁體「發」或「髮」" in about  # the example of a one-to-many character, not converted
     assert "身分認證" in page_text(root_site, "zh-tw/measures/gzdd-2022-12/index.html")  # 身份认证
@@ -156,7 +157,8 @@ def test_measure_pages_list_the_terms_their_region_says_otherwise(root_site):
     def terms(code, measure):
         page = (root_site / code / "measures" / measure / "index.html").read_text(encoding="utf-8")
         section = re.search(r'<section aria-labelledby="terms" class="terms">(.*?)</section>', page, re.S)
-        return re.findall(r"<tr><td>(.*?)</td><td><a href=\"[^\"]*#([\w-]+)\">(.*?)</a></td></tr>", section.group(1)) if section else []
+        rows = re.findall(r"<tr><td><a href=\"[^\"]*#([\w-]+)\">(.*?)</a></td><td>(.*?)</td></tr>", section.group(1)) if section else []
+        return [(written, term, regional) for term, written, regional in rows]  # the link is on the text's word
 
     tw = terms("zh-tw", "gzdd-2022-16")  # 知识产权证券化
     assert ("知識產權", "intellectual-property", "智慧財產權") in tw
@@ -203,10 +205,33 @@ def test_measure_page_metadata_citation_and_json_ld(root_site):
             "http://127.0.0.1:8000/zh-hans/measures/nansha-batch6-09/") in page
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert data["@type"] == "Legislation" and data["inLanguage"] == "zh-Hans"
-    assert data["legislationIdentifier"] == "穗府函〔2022〕183号" and data["datePublished"] == "2022-08-09"
+    assert data["legislationIdentifier"] == "穗府函〔2022〕183号" and data["legislationDate"] == "2022-08-09"
+    assert "datePublished" not in data  # the notice gives the day it was signed, not the day it was put online
     assert data["legislationPassedBy"]["name"] == "广州市人民政府"
+    for label, value in (("发文机关", "广州市人民政府"), ("发文字号", '<data value="穗府函〔2022〕183号">穗府函〔2022〕183号</data>'),
+                         ("成文日期", '<time datetime="2022-08-09">2022年8月9日</time>'), ("序号", "第9项 / 共18项")):
+        assert f'<th scope="row" data-pagefind-ignore>{label}</th><td>{value}</td>' in page
     assert '<link rel="canonical" href="http://127.0.0.1:8000/zh-hans/measures/nansha-batch6-09/">' in page
     assert '<meta property="og:title" content="打造跨境电商出口退货集散复销中心">' in page
+
+
+def test_a_document_without_a_number_is_cited_by_its_title_and_published_by_its_publisher(root_site):
+    page = (root_site / "zh-hans/measures/gzdd-2022-05/index.html").read_text(encoding="utf-8")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["legislationIdentifier"] == "《广州开发区营商环境改革创新经验做法清单》 第5项"
+    assert data["datePublished"] == "2022-01-25" and "legislationDate" not in data
+    assert data["publisher"]["name"] == "广东省发展和改革委员会" and "legislationPassedBy" not in data
+    assert "gzdd-2022" not in data["legislationIdentifier"] + data["identifier"]  # never the project's slug
+    assert '<th scope="row" data-pagefind-ignore>发布机构</th><td>广东省发展和改革委员会</td>' in page
+    assert '<th scope="row" data-pagefind-ignore>发文机关</th>' not in page  # the page does not say who issued it
+
+
+def test_a_converted_edition_shows_the_number_converted_and_keeps_it_as_issued(root_site):
+    page = (root_site / "zh-hk/measures/nansha-batch6-09/index.html").read_text(encoding="utf-8")
+    assert '<data value="穗府函〔2022〕183号">穗府函〔2022〕183號</data>' in page
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert data["legislationIdentifier"] == data["isPartOf"]["legislationIdentifier"] == "穗府函〔2022〕183号"
+    assert data["identifier"] == "穗府函〔2022〕183號 第9項"  # as the page writes it
 
 
 def test_sitemap_and_feeds_are_well_formed(site):
@@ -215,10 +240,18 @@ def test_sitemap_and_feeds_are_well_formed(site):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
     urls = sitemap.findall("s:url", ns)
     pages = [p for p in html_pages(out) if p.parent != out]
-    assert len(urls) == len(pages)
+    assert len(urls) == len(pages) + 1  # and the root chooser: the home pages' x-default
+    defaults = set()
     for url in urls:
-        assert len(url.findall("x:link", ns)) == len(EDITIONS)
+        links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        assert set(links) == {e.lang for e in EDITIONS} | {"x-default"}
         assert target_file(out, prefix, url.find("s:loc", ns).text).is_file()
+        defaults.add(links["x-default"])
+        # The page named x-default names the same pages back (hreflang is only kept when reciprocated).
+        named = target_file(out, prefix, links["x-default"]).read_text(encoding="utf-8")
+        for lang, href in links.items():
+            assert f'<link rel="alternate" hreflang="{lang}" href="{href}">' in named
+    assert any(urlsplit(d).path == prefix for d in defaults)  # the root chooser, for the home pages
     for edition in EDITIONS:
         feed = ET.parse(out / edition.code / "feed.xml").getroot()
         entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
@@ -261,7 +294,7 @@ def test_long_lists_are_paginated(tmp_path, monkeypatch):
     pages = [source / "index.html"] + [source / f"page/{n}/index.html" for n in range(2, 9)]
     assert all(p.is_file() for p in pages) and not (source / "page/9").exists()  # 39 measures, 5 a page
     listed = [url for p in pages for tag, url, _ in read_page(p).links if "/measures/" in url
-              and "related" not in url]
+              and "related" not in url and not url.endswith("/measures/")]  # not the header's link to measures/
     assert len(listed) == len(set(listed)) == 39
     second = read_page(source / "page/2/index.html")
     assert second.variant_links == [f"/handbook/{v.code}/sources/gzdd-2022/page/2/" for v in EDITIONS]
@@ -271,3 +304,66 @@ def test_long_lists_are_paginated(tmp_path, monkeypatch):
         for _, url, _ in read_page(page).links:
             if not url.startswith(("#", "data:")):
                 assert target_file(out, "/handbook/", url).is_file(), (page, url)
+
+
+def _between(page: str, start: str, end: str) -> str:
+    at = page.index(start)
+    return page[at:page.index(end, at)]
+
+
+def test_every_measure_is_listed_once_on_the_pages_of_measures(root_site):
+    first = (root_site / "zh-hk/measures/index.html").read_text(encoding="utf-8")
+    second = (root_site / "zh-hk/measures/page/2/index.html").read_text(encoding="utf-8")
+    assert not (root_site / "zh-hk/measures/page/3").exists()  # 57 measures, 50 a page
+    listed = [m for page in (first, second)
+              for m in re.findall(r'<a href="/zh-hk/measures/([a-z0-9-]+)/">', _between(page, '<ol class="measures">', "</ol>"))]
+    expected = sorted(p.parent.name + "-" + p.stem for p in (ROOT / "content/measures").rglob("*.yaml"))
+    assert sorted(listed) == expected and len(listed) == 57
+    # The filter box is links to the lists, so it works without a script: every source, topic, category and unit.
+    filters = _between(first, '<details class="filters">', "</details>")
+    for folder in ("sources", "topics", "categories", "units"):
+        ids = {p.name for p in (root_site / "zh-hk" / folder).iterdir() if p.is_dir() and p.name != "page"}
+        assert {m for m in re.findall(rf'href="/zh-hk/{folder}/([a-z0-9-]+)/"', filters)} == ids, folder
+
+
+def test_index_pages_list_every_topic_category_unit_and_source_with_counts(root_site):
+    topics = (root_site / "zh-hans/topics/index.html").read_text(encoding="utf-8")
+    names = re.findall(r'<a href="/zh-hans/topics/([a-z0-9-]+)/">', _between(topics, '<ul class="counted">', "</ul>"))
+    assert len(names) == len(set(names)) == 16
+    units = (root_site / "zh-hans/units/index.html").read_text(encoding="utf-8")
+    assert "只有南沙新区片区第六批改革创新经验的18项措施列有责任单位，其余39项措施的来源文件没有列出。" in units
+    assert "各项数字相加多于18项" in units  # 25 unit entries for 18 measures
+    english = (root_site / "en/categories/index.html").read_text(encoding="utf-8")
+    assert "Only the 18 measures of" in english and "the other 39 measures come from documents that do not" in english
+    sources = (root_site / "zh-tw/sources/index.html").read_text(encoding="utf-8")
+    listed = re.findall(r'<a href="/zh-tw/sources/([a-z0-9-]+)/">', _between(sources, '<ul class="sources">', "</ul>"))
+    assert listed == ["gzdd-2022", "nansha-batch6"]
+
+
+@pytest.mark.parametrize("path, trail", [
+    ("zh-hans/measures/nansha-batch6-05/", ["首页", "来源文件", "南沙新区片区第六批改革创新经验", "第5项"]),
+    ("zh-hk/topics/finance/", ["首頁", "主題", None]),
+    ("zh-tw/units/commerce/", ["首頁", "責任單位", None]),
+    ("en/categories/government-functions/", ["Home", "Categories", "Transformation of government functions"]),
+    ("zh-hans/sources/gzdd-2022/", ["首页", "来源文件", "广州开发区营商环境改革创新经验做法"]),
+    ("zh-hk/parallel/nansha-batch6-07/", ["首頁", "來源文件", "南沙新區片區第六批改革創新經驗", "第7項", "中英對照"]),
+    ("zh-hans/glossary/", ["首页", "用语对照表"]),
+    ("en/measures/", ["Home", "All measures"]),
+])
+def test_every_page_has_its_whole_breadcrumb(root_site, path, trail):
+    page = (root_site / path / "index.html").read_text(encoding="utf-8")
+    crumbs = re.findall(r"<li>(?:<a href=\"([^\"]+)\">|<span aria-current=\"page\">)([^<]+)<",
+                        _between(page, '<nav class="breadcrumb"', "</nav>"))
+    assert len(crumbs) == len(trail)
+    for (href, label), expected in zip(crumbs, trail):
+        assert expected is None or label == expected
+    for href, _ in crumbs[:-1]:  # every step but the page itself links to a page that exists
+        assert (root_site / href.lstrip("/") / "index.html").is_file(), href
+    assert crumbs[-1][0] == ""
+
+
+def test_other_lists_leave_out_the_page_itself(root_site):
+    for path in ("zh-hans/topics/finance/", "zh-hk/units/commerce/", "en/categories/government-functions/"):
+        page = (root_site / path / "index.html").read_text(encoding="utf-8")
+        others = _between(page, '<section aria-labelledby="siblings">', "</section>")
+        assert f'href="/{path}"' not in others and others.count("<li>") >= 1

@@ -14,7 +14,8 @@ PAGE_TYPES = {
     "category": "categories/rule-of-law-environment/", "unit": "units/human-resources-social-security/",
     "measure": "measures/gzdd-2022-39/", "about": "about/", "search": "search/?q=%E4%BA%BA%E6%89%8D",
     "measure with terms": "measures/gzdd-2022-16/", "glossary": "glossary/",
-    "side by side": "parallel/nansha-batch6-07/",
+    "side by side": "parallel/nansha-batch6-07/", "all measures": "measures/", "sources": "sources/",
+    "topics": "topics/", "categories": "categories/", "units": "units/",
 }
 
 
@@ -131,11 +132,17 @@ def test_skip_link_and_visible_focus(page, base):
     assert outline == "solid"
 
 
-def test_print_shows_the_measure_and_its_citation_only(page, base):
-    page.goto(f"{base}zh-hans/measures/nansha-batch6-01/")
+def test_print_shows_the_measure_its_citation_and_what_it_is(page, base):
+    page.goto(f"{base}zh-hk/measures/nansha-batch6-01/")
     page.emulate_media(media="print")
-    hidden = page.evaluate("""() => ['.site-header nav', '.pager', '.related', '.site-footer']
+    hidden = page.evaluate("""() => ['.site-nav', '.pager', '.related', '.footer-links', '.breadcrumb']
         .map(s => getComputedStyle(document.querySelector(s)).display)""")
-    assert hidden == ["none"] * 4
+    assert hidden == ["none"] * 5
     assert page.locator(".citation").is_visible() and page.locator(".official").is_visible()
-    assert "http://127.0.0.1/handbook/zh-hans/measures/nansha-batch6-01/" in page.inner_text(".citation")
+    assert "http://127.0.0.1/handbook/zh-hk/measures/nansha-batch6-01/" in page.inner_text(".citation")
+    # On paper the reader still sees which edition this is, that the source prevails, and when it was revised.
+    assert page.locator(".variants [aria-current]").inner_text() == "繁體中文（香港）"
+    assert page.locator(".variants li:visible").count() == 1
+    footer = page.inner_text(".site-footer")
+    assert "以來源文件為準" in footer and "最後修訂於" in footer and "繁體中文（香港）" in footer
+    assert "簡體原文" in page.inner_text(".official .converted")

@@ -23,7 +23,8 @@ def build(kind: str, value: dict):
     if kind == "source":
         return build_source(value)
     if kind == "site":
-        return SiteSettings(value["title"], value["description"], value["base_url"], _wording(value, SITE_FIELDS))
+        return SiteSettings(value["title"], value["description"], value["base_url"], _date(value.get("compiled")),
+                            _date(value.get("revised")), _wording(value, SITE_FIELDS))
     if kind == "translation":
         return build_translation(value)
     if kind == "conversion":
@@ -74,9 +75,9 @@ FILE_KEYS = {"written": "zh-hans"}  # a record's field whose key in its file is 
 TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "text_also", "not_in"})
 TOPIC_FIELDS = frozenset({"id", "name", "description"})
 UNIT_FIELDS = frozenset({"id", "name"})
-SITE_FIELDS = frozenset({"title", "description", "base_url"})
-SOURCE_FIELDS = frozenset({"id", "title", "short_title", "issuer", "number", "date", "kind", "description", "seed",
-                           "categories", "notes"})
+SITE_FIELDS = frozenset({"title", "description", "base_url", "compiled", "revised"})
+SOURCE_FIELDS = frozenset({"id", "title", "short_title", "issuer", "publisher", "number", "written", "published",
+                           "url", "kind", "description", "seed", "categories", "notes"})
 CATEGORY_FIELDS = frozenset({"id", "name", "count"})
 NOT_WORDING = frozenset({"official", "evidence"})  # a unit's English block: is its name the body's own, and where found
 OVERRIDE_FIELDS = frozenset({"simplified", "why", "applies_in", "not_in"})
@@ -111,13 +112,18 @@ def build_measure(value: dict) -> Measure:
 
 def build_source(value: dict) -> Source:
     return Source(
-        id=value["id"], title=value["title"], short_title=value["short_title"], issuer=value["issuer"],
-        date=datetime.date.fromisoformat(value["date"]), kind=value["kind"],
-        seed=SeedRef(**value["seed"]), number=value.get("number"), description=value.get("description"),
+        id=value["id"], title=value["title"], short_title=value["short_title"], kind=value["kind"],
+        seed=SeedRef(**value["seed"]), issuer=value.get("issuer"), publisher=value.get("publisher"),
+        written=_date(value.get("written")), published=_date(value.get("published")),
+        number=value.get("number"), url=value.get("url"), description=value.get("description"),
         categories=tuple(Category(c["id"], c["name"], c["count"], _wording(c, CATEGORY_FIELDS))
                          for c in value.get("categories", ())),
         notes=tuple(value.get("notes", ())), regional=_wording(value, SOURCE_FIELDS),
     )
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
 
 
 def build_override(value: dict) -> Override:

@@ -87,16 +87,21 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
                            f"see {schema_path(kind).name} or docs/content.md for the fields")]
     diagnostics = []
     for error in _validator(kind).iter_errors(document.value):
-        diagnostics.extend(_explain(document, error))
+        diagnostics.extend(_explain(document, error, schema(kind).get("properties", {})))
     # A misspelt field is also a missing one: say it once, where the misspelling is.
     misspelt = {(d.field.rpartition(".")[0], d.hint.split('"')[1]) for d in diagnostics
                 if d.message == "unknown field" and d.hint.startswith("did you mean")}
+    # An old field renamed is also the missing new one: say it once, at the old field.
+    renamed = {f"needs {' or '.join(RENAMED[d.field][0])} (or both)" for d in diagnostics
+               if d.message == "unknown field" and d.field in RENAMED and d.hint == RENAMED[d.field][1]}
     return [d for d in diagnostics
-            if not (d.message == "required field is missing" and d.field.rpartition(".")[::2] in misspelt)]
+            if not (d.message == "required field is missing" and d.field.rpartition(".")[::2] in misspelt)
+            and d.message not in renamed]
 
 
-def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]:
-    """jsonschema's error as diagnostics a maintainer can act on, by the keyword the value failed."""
+def _explain(document: YamlDocument, error: ValidationError, fields: dict) -> list[Diagnostic]:
+    """jsonschema's error as diagnostics a maintainer can act on, by the keyword the value failed
+    (`fields`: the document's properties, for a rule that names several)."""
     path = tuple(error.absolute_path)
     spot = document.spot(path)
 
@@ -113,6 +118,12 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
                            "required field is missing",
                            _describe_field(error.schema["properties"].get(name, {})))
                 for name in missing]
+    if kind == "anyOf" and all(list(option) == ["required"] for option in value):
+        names = [option["required"][0] for option in value]  # one of several fields (issuer or publisher)
+        labels = [f"{name} ({fields.get(name, {}).get('description', '').split(':')[0]})" for name in names]
+        example = fields.get(names[0], {}).get("examples", ["…"])[0]
+        return [at(f"needs {' or '.join(names)} (or both)",
+                   f"add {' or '.join(labels)}, e.g. `{names[0]}: {example}`")]
     if kind == "type":
         wanted = " or ".join(_TYPE_NAMES.get(name, name) for name in ([value] if isinstance(value, str) else value))
         return [at(f"expected {wanted}, got {_describe(instance)}", _describe_field(error.schema))]
@@ -135,6 +146,11 @@ def _explain(document: YamlDocument, error: ValidationError) -> list[Diagnostic]
     return [at(error.message)]
 
 
+# Fields of an earlier layout, and what took their place.
+RENAMED = {"date": (("written", "published"), "rename it: written (成文日期, the date the document bears) or "
+                                              "published (发布日期, the day it was put online)")}
+
+
 def _unknown_fields(error: ValidationError, at, path: tuple) -> list[Diagnostic]:
     """One diagnostic per field the schema does not allow, at its key, naming the field meant if it is close."""
     allowed = list(error.schema.get("properties", {}))
@@ -142,7 +158,8 @@ def _unknown_fields(error: ValidationError, at, path: tuple) -> list[Diagnostic]
     for key in error.instance:
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
-            hint = f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed)
+            hint = (RENAMED[key][1] if key in RENAMED and set(RENAMED[key][0]) <= set(allowed)
+                    else f'did you mean "{close[0]}"?' if close else "allowed fields: " + ", ".join(allowed))
             out.append(at("unknown field", hint, where=path + (key,), key=True))
     return out
 
@@ -155,6 +172,8 @@ def _mismatch(error: ValidationError) -> tuple[str, str]:
         return f'"{instance}" is not a valid id', _ID_HINT
     if error.schema.get("format") == "date":
         return f'"{instance}" is not a date written YYYY-MM-DD', f"write it like {example}"
+    if value.startswith("^https?://"):
+        return f'"{instance}" is not a whole web address', f"write it starting with https://, like {example}"
     if value.startswith("^seeds/"):
         return f'"{instance}" is not a valid path', f"seeds paths look like {example}"
     return (f'"{instance}" is not in the form this field takes', f"{_describe_field(error.schema)}".strip()

@@ -258,7 +258,7 @@ def _wording_problems(loaded: Loaded, edition: Edition) -> list[Diagnostic]:
     """What the edition's wording of sources, categories, units, topics and terms lacks or has in Chinese."""
     out = []
     content, code = loaded.content, edition.code
-    needed = {Source: ("title", "short_title", "issuer", "kind", "description", "notes"), Category: ("name",),
+    needed = {Source: ("title", "short_title", "issuer", "publisher", "kind", "description", "notes"), Category: ("name",),
               Unit: ("name",), Topic: ("name", "description")}
     records = [*content.sources, *[c for s in content.sources for c in s.categories], *content.units, *content.topics]
     for record in records:

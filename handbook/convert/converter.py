@@ -158,6 +158,7 @@ def convert_record(record, convert: Converter):
             changes[name] = tuple(convert(v) for v in value)
     if isinstance(record, Source):
         changes["categories"] = tuple(convert_record(c, convert) for c in record.categories)
+        changes["number_as_issued"] = record.number  # an identifier: shown converted, cited as issued
     for code, name, text in getattr(record, "regional", ()):  # an edition's own wording, as written
         if code == convert.edition.code:
             changes[name] = text

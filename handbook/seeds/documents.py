@@ -89,7 +89,7 @@ def parse_numbered_list(text: str) -> SeedDocument:
     metadata = {"title": _first_after(lines, 0, start, lambda l: l.endswith("清单"))}
     for line in lines[:start]:
         if match := re.match(r"信息来源[:：](\S+)\s+时间[:：](\d{4}-\d{2}-\d{2})", line):
-            metadata["origin"], metadata["date"] = match[1], match[2]
+            metadata["origin"], metadata["published"] = match[1], match[2]  # the web page's time stamp
 
     measures = []
     i = start + 5
@@ -124,7 +124,7 @@ def parse_pipe_table(text: str) -> SeedDocument:
         elif match := re.search(r"主要包括(.+?)等\d+方面内容", line):
             summary_names = tuple(match[1].split("、"))
         elif match := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", line.strip()):
-            metadata["date"] = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+            metadata["written"] = f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"  # the signature's date
             metadata["issuer"] = lines[n - 2].strip()
 
     measures, category = [], None

@@ -41,7 +41,7 @@ class SeedSpec:
     short_title: str
     kind: str
     description: str
-    issuer: str | None = None  # when the text does not say who issued it
+    publisher: str | None = None  # 发布机构: who published it, when the text does not say who issued it
 
 
 SEED_DOCUMENTS = (
@@ -51,7 +51,7 @@ SEED_DOCUMENTS = (
         format="numbered-list",
         short_title="广州开发区营商环境改革创新经验做法",
         kind="经验做法清单",
-        issuer="广东省发展和改革委员会",
+        publisher="广东省发展和改革委员会",
         description="广州开发区（黄埔区）优化营商环境的39项改革创新经验做法，由广东省发展和改革委员会"
                     "在其网站“政务公开 > 公告公示 > 业务公告”栏目公布。",
     ),
@@ -185,9 +185,10 @@ def _source_fields(spec: SeedSpec, seed: SeedDocument, categories: list[dict]) -
         "id": spec.id,
         "title": meta["title"],
         "short_title": spec.short_title,
-        "issuer": spec.issuer or meta["issuer"],
+        **{name: meta[name] for name in ("issuer",) if name in meta},
+        **({"publisher": spec.publisher} if spec.publisher else {}),
         **({"number": meta["number"]} if "number" in meta else {}),
-        "date": datetime.date.fromisoformat(meta["date"]),
+        **{name: datetime.date.fromisoformat(meta[name]) for name in ("written", "published") if name in meta},
         "kind": spec.kind,
         "description": spec.description,
         "seed": {"file": spec.file, "format": spec.format},

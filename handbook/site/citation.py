@@ -35,25 +35,30 @@ def citation(view: MeasureView, t: dict, url: str, edition: Edition) -> str:
                 date=cndate(source.date), n=measure.number, measure=nested(measure.title), url=url)
 
 
-def jsonld(view: MeasureView, edition: Edition, url: str, source_edition: Edition | None = None,
+def jsonld(view: MeasureView, edition: Edition, url: str, t: dict, source_edition: Edition | None = None,
            original_url: str = "") -> Markup:
     """schema.org Legislation data for the page's <script type="application/ld+json">; a translation
-    names the Chinese it translates (translationOfWork)."""
+    names the Chinese it translates (translationOfWork). Its identifier is what a reader cites: the
+    发文字号 as issued (never converted), else the document's title, with the item's number."""
     source, measure = view.ref.source, view.ref.measure
+    cited = source.number or (f"《{source.title}》" if edition.lang.startswith("zh") else source.title)
+    identifier = f"{cited} {fill(t['item'], n=measure.number)}"  # as the page writes it: 穗府函〔2022〕183號 第5項
+    body = {"@type": "GovernmentOrganization", "name": source.body}
     data = {
         "@context": "https://schema.org",
         "@type": "Legislation",
         "name": measure.title,
-        "identifier": f"{source.number or source.id} #{measure.number}",
-        "legislationIdentifier": source.number or source.id,
-        "datePublished": source.date.isoformat(),
-        "legislationDate": source.date.isoformat(),
+        "identifier": identifier,
+        "legislationIdentifier": source.identifier or identifier,  # the official number as issued
         "inLanguage": edition.lang,
         "url": url,
         "isPartOf": {"@type": "Legislation", "name": source.title,
-                     **({"legislationIdentifier": source.number} if source.number else {})},
-        "legislationPassedBy": {"@type": "GovernmentOrganization", "name": source.issuer},
-        "publisher": {"@type": "GovernmentOrganization", "name": source.issuer},
+                     **({"legislationIdentifier": source.identifier} if source.identifier else {}),
+                     **({"url": source.url} if source.url else {})},
+        "publisher": {"@type": "GovernmentOrganization", "name": source.publisher or source.issuer},
+        **({"legislationPassedBy": body} if source.issuer else {}),
+        **({"legislationDate": source.written.isoformat()} if source.written else {}),
+        **({"datePublished": source.published.isoformat()} if source.published else {}),
     }
     if measure.translation == "missing":  # the page shows the Chinese, untranslated
         data["inLanguage"] = source_edition.lang

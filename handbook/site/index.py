@@ -13,7 +13,7 @@ from copy import copy
 
 from ..model import Content, Measure, Term
 from ..urls import PageKey
-from .views import Counted, MeasureRef, Named, Section
+from .views import Coverage, Counted, MeasureRef, Named, Section
 
 RELATED_LIMIT = 6
 LIST_KINDS = ("source", "topic", "unit", "category")
@@ -113,6 +113,15 @@ class Index:
                          for s in self.content.sources for c in s.categories)
             self._counted[kind] = tuple(items)
         return self._counted[kind]
+
+    def coverage(self, kind: str) -> Coverage:
+        """How many measures the lists of a kind (topic, category, unit) cover, and from which documents."""
+        on = {"topic": lambda m: m.topics, "unit": lambda m: m.units,
+              "category": lambda m: (m.category,) if m.category else ()}[kind]
+        covered = [ref for ref in self.refs if on(ref.measure)]
+        sources = {ref.source.id: ref.source for ref in covered}
+        return Coverage(len(covered), len(self.refs), tuple(sources.values()),
+                        any(len(on(ref.measure)) > 1 for ref in covered))
 
     def named(self, kind: str) -> tuple[Named, ...]:
         """Each topic, unit or category by name (worked out once per kind)."""

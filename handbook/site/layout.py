@@ -8,10 +8,11 @@ same order, the same documents, topics and units). Then only these change:
 
 - the lists the measure is or was on (its source document, topics,
   category, units), laid out again whole: a list's pages shift when a
-  measure joins or leaves it;
-- the pages that are not lists (home: counts, the first measure; the
-  glossary: which measures write each term; about: how many conversions
-  are reviewed);
+  measure joins or leaves it; of measures/ (every measure), only the
+  page it is on;
+- the pages that are not lists (home and the indexes of topics, units,
+  categories: counts, the first measure; the glossary: which measures
+  write each term; about: how many conversions are reviewed);
 - the pages of the measure, of its neighbours in its document (they link
   to it), and of the measures whose related measures changed or include it;
   its parallel page (its Chinese beside its translation);
@@ -30,8 +31,9 @@ from dataclasses import dataclass
 
 from ..model import Content, same_objects
 from .index import RELATED_LIMIT, Index, memberships
-from .pages import Across, edition_sections, feed_entries, fixed_pages, list_pages, measure_page, parallel_page
-from .views import FIXED, MeasureRef, Page, Section
+from .pages import (Across, all_measures_pages, edition_sections, feed_entries, fixed_pages, list_pages,
+                    measure_page, parallel_page)
+from .views import ALL, FIXED, MeasureRef, Page, Section
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,11 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
     for section in lists:
         sections[section] = list_pages(index, section, page_size)
         fresh.extend(sections[section])
+    pages = list(sections[ALL])  # measures/ keeps its order: only the pages the measures are on
+    for page in all_measures_pages(index, strings, page_size, changed):
+        pages[page.key.page - 1] = page
+        fresh.append(page)
+    sections[ALL] = tuple(pages)
     again = set(ids) | related_changed | _showing(index, ids, across.related)
     by_source: dict[str, list[str]] = defaultdict(list)
     for id in ids:  # its neighbours link to it

@@ -18,8 +18,8 @@ from ..editions import Edition
 from ..model import Measure
 from ..urls import PageKey
 from .index import Index
-from .views import (AboutView, GlossaryEntry, GlossaryView, HomeView, ListingView, MeasureRef, MeasureView, Page,
-                    Pagination, ParallelView, SearchView, Section, SourceView, FIXED)
+from .views import (AboutView, AllMeasuresView, Counted, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
+                    MeasureRef, MeasureView, Page, Pagination, ParallelView, SearchView, Section, SourceView, ALL, FIXED)
 from .wording import fill
 
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
@@ -80,6 +80,7 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
     keys += [Section("category", c_id) for c_id in index.categories] + [Section("unit", u.id) for u in content.units]
     for key in keys:
         sections[key] = list_pages(index, key, page_size)
+    sections[ALL] = all_measures_pages(index, strings, page_size)
     for source_id, refs in index.by_source.items():
         sections[Section("measures", source_id)] = tuple(measure_page(index, refs, i, across) for i in range(len(refs)))
     if across.translation is not None:
@@ -89,13 +90,21 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
 
 
 def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
-    """The pages that are not lists of measures: home, about, search and the glossary."""
-    return (home_page(index),
+    """The pages that are not lists of measures: home, about, search, the glossary, and the index of each
+    kind of list (they only count measures, so laying them out again after an edit is cheap)."""
+    return (home_page(index), *index_pages(index, strings),
             Page(PageKey("about"), "about.html", strings["about_title"], AboutView(index.content.sources,
                                                                                     across.reviewed, across.translated)),
-            Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles)),
+            Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles, facet_ids(index))),
             Page(PageKey("glossary"), "glossary.html", strings["glossary_title"], glossary(index, across),
                  strings["glossary_intro"]))
+
+
+def facet_ids(index: Index) -> dict[str, dict[str, str]]:
+    """Each search facet's values by id, as this edition names them (the index filters by name)."""
+    out = {"source": {s.id: s.short_title for s in index.content.sources}}
+    out.update({kind: {c.key.id: c.name for c in index.counted(kind)} for kind in ("category", "topic", "unit")})
+    return out
 
 
 def glossary(index: Index, across: Across) -> GlossaryView:
@@ -121,8 +130,40 @@ def _by_source(refs: list[MeasureRef]) -> tuple[tuple[str, tuple[tuple[str, int]
 def home_page(index: Index) -> Page:
     content = index.content
     return Page(PageKey("home"), "home.html", "", HomeView(
-        tuple((s, len(index.by_source[s.id])) for s in content.sources),
-        index.counted("topic"), index.counted("category"), index.counted("unit"), index.refs[0]))
+        _sources_counted(index), index.counted("topic"), index.counted("category"), index.counted("unit"),
+        index.refs[0], {kind: index.coverage(kind) for kind in ("topic", "category", "unit")}))
+
+
+def _sources_counted(index: Index) -> tuple:
+    return tuple((s, len(index.by_source[s.id])) for s in index.content.sources)
+
+
+INDEX_TITLES = {"source": "sources", "topic": "topics", "category": "categories", "unit": "units"}  # strings keys
+
+
+def index_pages(index: Index, strings: dict[str, str]) -> tuple[Page, ...]:
+    """sources/, topics/, categories/ and units/: every list of the kind, with its count."""
+    topics = tuple(Counted(c.key, c.name, c.count, index.topics[c.key.id].description) for c in index.counted("topic"))
+    views = (IndexView("source", (), None, _sources_counted(index)),
+             IndexView("topic", topics, index.coverage("topic")),
+             IndexView("category", index.counted("category"), index.coverage("category")),
+             IndexView("unit", index.counted("unit"), index.coverage("unit")))
+    return tuple(Page(PageKey(INDEX_TITLES[v.kind]), "index.html", strings[INDEX_TITLES[v.kind]], v) for v in views)
+
+
+def all_measures_pages(index: Index, strings: dict[str, str], page_size: int | None = None,
+                       showing: list[int] | None = None) -> tuple[Page, ...]:
+    """measures/: every measure in handbook order, paginated; with `showing` (positions of measures in
+    index.refs), only the pages they are on."""
+    page_size = page_size or PAGE_SIZE
+    only = None if showing is None else {i // page_size + 1 for i in showing}
+    facets = tuple((kind, index.named(kind)) for kind in ("topic", "category", "unit"))
+    facets = (("source", tuple(Named(PageKey("source", s.id), s.short_title) for s in index.content.sources)),
+              *facets)
+    return tuple(Page(PageKey("measures", "", pagination.number), "all.html", strings["all_measures"],
+                      AllMeasuresView(chunk, pagination, facets))
+                 for pagination, chunk in paginated(index.refs, page_size)
+                 if only is None or pagination.number in only)
 
 
 def list_pages(index: Index, section: Section, page_size: int | None = None) -> tuple[Page, ...]:
@@ -156,7 +197,7 @@ def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -
     original = across.translation.originals[ref.measure.id] if ref.measure.translation else None
     view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
                        tuple(index.by_id[other] for other in across.related[ref.measure.id]),
-                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())), original)
+                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())), original, len(refs))
     return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
 
 

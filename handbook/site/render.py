@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 from markdown_it import MarkdownIt
@@ -67,6 +68,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["written_date"] = wording.written_date
     env.filters["fill"] = wording.fill
     env.filters["zh"] = _chinese_marked
+    env.filters["host"] = lambda address: urlsplit(address).netloc  # a link's text: whose site it is
     env.filters["measure_count"] = _measure_count
     return env
 
@@ -124,11 +126,11 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     context = _helpers(plan, edition)
     canonical = urls.absolute(page_path(code, page.key))
     context.update(page=page, view=page.view, canonical=canonical, jsonld=None, citation=None,
-                   alternates=_alternates(urls, plan.declared, page.key))
+                   alternates=_alternates(urls, plan.declared, page.key), x_default=_x_default(urls, plan, page.key))
     if isinstance(page.view, MeasureView):
         context["citation"] = citation(page.view, edition.t, canonical, edition.edition)
         original = urls.absolute(page_path(plan.declared[0].code, page.key))
-        context["jsonld"] = jsonld(page.view, edition.edition, canonical, plan.declared[0], original)
+        context["jsonld"] = jsonld(page.view, edition.edition, canonical, edition.t, plan.declared[0], original)
     return env.get_template(page.template).render(**context).encode()
 
 
@@ -148,10 +150,11 @@ def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
     context = {
         "site": plan.editions[0].site,
         "alternates": _alternates(urls, plan.declared, PageKey("home")),
-        "absolute_root": urls.absolute(""),
+        "absolute_root": urls.absolute(""), "x_default": urls.absolute(""),
         "static": urls.static,
         "titles": {p.edition.code: p.site.title for p in plan.editions},
         "strings": {p.edition.code: p.t for p in plan.editions},
+        "searches": {e.code: urls.page(e.code, PageKey("search")) for e in plan.declared},
     }
     files = {root_file("chooser"): env.get_template("chooser.html").render(**context).encode(),
              root_file("404"): env.get_template("404.html").render(**context).encode(),
@@ -159,6 +162,12 @@ def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
     if plan.sitemap_again:  # an entry per page and edition: written only when pages come or go
         files[root_file("sitemap")] = _render_sitemap(env, plan)
     return files
+
+
+def _x_default(urls: Urls, plan: Plan, key: PageKey) -> str:
+    """The page for a reader of no edition's language: the root chooser for the home pages (it names
+    them all back), the source edition's page for every other page (each edition names it)."""
+    return urls.absolute("") if key.kind == "home" else urls.absolute(page_path(plan.declared[0].code, key))
 
 
 def _alternates(urls: Urls, editions: tuple[Edition, ...], key: PageKey) -> list[Alternate]:
@@ -173,7 +182,15 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
         "editions": plan.by_code, "chinese": plan.declared[0],
+        "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
     }
+
+
+def _names(edition: EditionPlan, names: list[str]) -> str:
+    """Names in a sentence: 甲、乙 in Chinese, A and B in English."""
+    if edition.edition.lang.startswith("zh") or len(names) < 2:
+        return edition.t["list_separator"].join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _render_sitemap(env: jinja2.Environment, plan: Plan) -> bytes:
@@ -181,6 +198,9 @@ def _render_sitemap(env: jinja2.Environment, plan: Plan) -> bytes:
     entries = []
     for key in keys:
         alternates = [(e.lang, urls.absolute(page_path(e.code, key))) for e in plan.declared]
-        for e in plan.declared:
-            entries.append({"loc": urls.absolute(page_path(e.code, key)), "alternates": alternates})
+        alternates.append(("x-default", _x_default(urls, plan, key)))
+        locations = [urls.absolute(page_path(e.code, key)) for e in plan.declared]
+        if key.kind == "home":
+            locations.insert(0, urls.absolute(""))  # the root chooser: x-default of the home pages
+        entries.extend({"loc": loc, "alternates": alternates} for loc in locations)
     return env.get_template("sitemap.xml").render(entries=entries).encode()

@@ -47,12 +47,47 @@ class Counted:
 
 
 @dataclass(frozen=True)
+class Coverage:
+    """How many measures a kind of list covers, so a page can say what its counts mean: categories and
+    units come only from the documents that give them, and a measure can be on several lists."""
+
+    covered: int  # measures on at least one list of the kind
+    total: int  # measures in the handbook
+    sources: tuple[Source, ...]  # the documents whose measures are covered
+    several: bool  # a measure is on more than one list, so the counts add up to more than `covered`
+
+    @property
+    def partial(self) -> bool:
+        return self.covered < self.total
+
+
+@dataclass(frozen=True)
 class HomeView:
     sources: tuple[tuple[Source, int], ...]
     topics: tuple[Counted, ...]
     categories: tuple[Counted, ...]
     units: tuple[Counted, ...]
     first_measure: MeasureRef
+    coverage: dict[str, Coverage]  # by list kind (topic, category, unit)
+
+
+@dataclass(frozen=True)
+class IndexView:
+    """A folder's own page: every source document, topic, category or unit, with its count."""
+
+    kind: str  # the kind of list: source, topic, category or unit
+    items: tuple[Counted, ...]
+    coverage: Coverage | None = None
+    sources: tuple[tuple[Source, int], ...] = ()  # for the sources index
+
+
+@dataclass(frozen=True)
+class AllMeasuresView:
+    """Every measure in handbook order, a page at a time, with the lists to narrow it down."""
+
+    measures: tuple[MeasureRef, ...]  # this page's
+    pagination: Pagination
+    facets: tuple[tuple[str, tuple[Named, ...]], ...]  # (list kind, its lists): links, so no script is needed
 
 
 @dataclass(frozen=True)
@@ -108,6 +143,7 @@ class MeasureView:
     related: tuple[MeasureRef, ...]
     terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
     original: Measure | None = None  # in a translated edition: the Chinese it translates (the source's)
+    of: int = 0  # how many measures its source document has (第5项 / 共39项)
 
     def regional_terms(self, edition_code: str) -> tuple[tuple[Term, str], ...]:
         """(term, the region's word) for the measure's terms whose word in the edition's region differs
@@ -159,6 +195,7 @@ class SearchView:
     """The search page: results and facets come from the index, in the browser."""
 
     bundles: tuple[str, ...]  # the index bundles it loads (urls.search_bundle), the first one first
+    facet_ids: dict = None  # facet -> {id: name in this edition}: filters are written in the address by id
 
 
 @dataclass(frozen=True, order=True)
@@ -169,7 +206,8 @@ class Section:
     id: str = ""  # the list's or source document's id
 
 
-FIXED = Section("fixed")  # home, about, search, glossary
+FIXED = Section("fixed")  # home, about, search, glossary, and the indexes of topics, categories, units, sources
+ALL = Section("all")  # measures/: every measure
 
 
 @dataclass(frozen=True)
