@@ -316,9 +316,10 @@ def test_every_measure_is_listed_once_on_the_pages_of_measures(root_site):
     second = (root_site / "zh-hk/measures/page/2/index.html").read_text(encoding="utf-8")
     assert not (root_site / "zh-hk/measures/page/3").exists()  # 57 measures, 50 a page
     listed = [m for page in (first, second)
-              for m in re.findall(r'<a href="/zh-hk/measures/([a-z0-9-]+)/">', _between(page, '<ol class="measures">', "</ol>"))]
+              for m in re.findall(r'<a href="/zh-hk/measures/([a-z0-9-]+)/">', _between(page, '<ol class="measures"', "</ol>"))]
     expected = sorted(p.parent.name + "-" + p.stem for p in (ROOT / "content/measures").rglob("*.yaml"))
     assert sorted(listed) == expected and len(listed) == 57
+    assert '<ol class="measures" start="51">' in second  # the second page counts on from the first
     # The filter box is links to the lists, so it works without a script: every source, topic, category and unit.
     filters = _between(first, '<details class="filters">', "</details>")
     for folder in ("sources", "topics", "categories", "units"):
