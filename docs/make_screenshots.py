@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from handbook.build.builder import build  # noqa: E402
-from devtools.browser import serve as serving  # noqa: E402
+from devtools.browser import launch_browser, serve as serving  # noqa: E402
 from handbook.editions import EDITIONS  # noqa: E402
 
 MEASURE = "nansha-batch6-09"
@@ -39,11 +39,15 @@ def main() -> None:
                                            f"{base}{variant.code}/measures/{MEASURE}/"],
                                check=True, capture_output=True, timeout=60)
                 print(target.relative_to(ROOT))
-        for name, path in WAYS_IN.items():
-            target = out / f"{name}-phone.png"
-            subprocess.run(CHROMIUM + ["--window-size=390,1200", "--virtual-time-budget=3000", f"--screenshot={target}",
-                                       f"{base}{path}"], check=True, capture_output=True, timeout=60)
-            print(target.relative_to(ROOT))
+        with launch_browser() as browser:  # Playwright, to wait for the search results
+            page = browser.new_page(viewport={"width": 390, "height": 1200})
+            for name, path in WAYS_IN.items():
+                target = out / f"{name}-phone.png"
+                page.goto(f"{base}{path}")
+                if "search/" in path:
+                    page.wait_for_selector("#search[data-ready] #search-results li")
+                page.screenshot(path=str(target))
+                print(target.relative_to(ROOT))
 
 
 if __name__ == "__main__":
