@@ -420,3 +420,20 @@ def test_the_real_strings_load():
     strings = load_strings(ROOT / "templates")
     assert strings["home"] == {"zh-hans": "首页", "en": "Home"} and strings["skip"]["zh-hk"] == "跳至主要內容"
     assert strings["skip"]["en"] == "Skip to main content"
+
+
+@pytest.mark.parametrize("text, line, mark", [
+    ("id: a\ntitle：标题\nnumber: 1\n", 2, "："),  # the next line is where YAML notices
+    ("id: a\nnumber；1\n", 2, "；"),
+    ("id: a\ntopics:\n- regulation\nunits，[tax]\n", 4, "，"),
+    ("title：标题\n", None, None),  # one line: YAML reads it as text, and the schema says so
+])
+def test_a_full_width_mark_after_a_field_name_is_named_with_its_fix(text, line, mark):
+    document, problems = parse_yaml(text.encode(), "content/measures/x/01.yaml")
+    if line is None:
+        assert document is not None and problems == []
+        return
+    assert document is None and len(problems) == 1
+    problem = problems[0]
+    assert problem.line == line and f'full-width "{mark}"' in problem.message
+    assert 'write it as "' in problem.hint and ': "' in problem.hint

@@ -14,6 +14,7 @@ not hold) are in yamltext; writing content files is yamlwrite's.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -135,6 +136,24 @@ def _located(path: str, problems: list[tuple]) -> list[Diagnostic]:
             for line, col, message, hint, *field in problems]
 
 
+# A field name followed by a full-width mark: what a Chinese input method types for "title:".
+_FULL_WIDTH_KEY = re.compile(r"^([ \t]*(?:- )?)([A-Za-z_][\w-]*)[ \t]*([：；，])")
+_ASCII = {"：": ":", "；": ";", "，": ","}
+
+
+def _full_width_key(text: str, line: int) -> tuple | None:
+    """(line, col, message, hint) for a field name on or just above `line` that is followed by a
+    full-width colon (or semicolon, comma) instead of YAML's ASCII colon; None if there is none."""
+    lines = text.split("\n")
+    for number in range(max(1, line - 2), min(line, len(lines)) + 1):
+        if match := _FULL_WIDTH_KEY.match(lines[number - 1]):
+            key, mark = match[2], match[3]
+            return (number, match.end(), f'"{key}{mark}" has a full-width "{mark}" after the field name, '
+                    f'where YAML needs the ASCII colon ":"',
+                    f'write it as "{key}: " (switch the input method to half-width, or type the colon in English mode)')
+    return None
+
+
 def _compose(text: str) -> tuple[Node | None, tuple | None]:
     """The root node of the text (None for comments only), or None and why it is not YAML."""
     try:
@@ -142,6 +161,8 @@ def _compose(text: str) -> tuple[Node | None, tuple | None]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        if found := _full_width_key(text, line):
+            return None, found
         message = str(error.problem)
         if error.context and error.context_mark and error.context_mark.line + 1 != line:
             message += f" ({error.context} that starts on line {error.context_mark.line + 1})"
