@@ -35,6 +35,41 @@ def test_usage_errors_exit_2(capsys):
     assert "ending in /, such as https://example.org/handbook/" in capsys.readouterr().err
 
 
+def test_version_and_content_before_or_after_the_command(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and re.fullmatch(r"python build.py \S+\n", capsys.readouterr().out)
+    fixture = str(ROOT / "tests/fixture/content")
+    assert main(["check", "--content", fixture]) == 0  # after the command's name, as people type it
+    assert "3 measures" in capsys.readouterr().out
+    assert main(["--content", fixture, "check"]) == 0
+    assert "3 measures" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("port", ["80999", "0", "http", "-1"])
+def test_a_port_that_is_no_port_is_refused_before_anything_is_built(port, capsys, tmp_path):
+    with pytest.raises(SystemExit) as done:
+        main(["serve", "--out", str(tmp_path / "site"), "--port", port])
+    assert done.value.code == 2
+    error = capsys.readouterr().err
+    assert "is not a port: give a number from 1 to 65535" in error and "Traceback" not in error
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_port_in_use_is_reported_before_the_build(capsys, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["serve", "--out", str(tmp_path / "site"), "--port", str(port)]) == 2
+    captured = capsys.readouterr()
+    assert f"cannot serve on 127.0.0.1:{port}: address already in use" in captured.err
+    assert f"try --port {port + 1}" in captured.err
+    assert "built" not in captured.out and not (tmp_path / "site").exists()  # nothing was built first
+
+
 def test_new_writes_a_schema_valid_skeleton_with_the_next_number(project, capsys):
     assert main(["--content", "content", "new", "nansha-batch6"]) == 0
     path = capsys.readouterr().out.strip()

@@ -24,8 +24,8 @@ def parser() -> argparse.ArgumentParser:
         prog="python build.py",
         description="Build the Guangzhou reform-measures handbook from content/.",
     )
-    parser.add_argument("--content", type=Path, default=ROOT / "content", metavar="DIR",
-                        help="content folder (default: content/ of this project)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _content_option(parser, ROOT / "content")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     _command(commands, run.check, "check", help="validate every content file and report all problems",
@@ -56,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
                                  "invalid edit shows its errors in the terminal and over the page, "
                                  "and the last good site stays served. Ctrl-C stops.")
     _site_options(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000)")
+    serve.add_argument("--port", type=port, default=8000, help="port on 127.0.0.1, 1 to 65535 (default: 8000)")
 
     new = _command(commands, run.new, "new", help="write a skeleton for the next measure of a source document",
                    description="Write content/measures/<source-id>/<NN>.yaml for the next number of "
@@ -107,10 +107,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _command(commands, run_it, name: str, **texts) -> argparse.ArgumentParser:
-    """A subcommand that runs `run_it(args)`; `texts`: its help line and description."""
+    """A subcommand that runs `run_it(args)`; `texts`: its help line and description. --content is
+    taken before or after the command's name (`build.py check --content DIR` works too)."""
     command = commands.add_parser(name, **texts)
     command.set_defaults(run=run_it)
+    _content_option(command, argparse.SUPPRESS)
     return command
+
+
+def _content_option(parser: argparse.ArgumentParser, default) -> None:
+    parser.add_argument("--content", type=Path, default=default, metavar="DIR",
+                        help="content folder (default: content/ of this project)")
+
+
+def port(value: str) -> int:
+    """A TCP port, said to be wrong before anything is built."""
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: give a number from 1 to 65535, such as 8000")
+    return int(value)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("handbook")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "(not installed)"
 
 
 def _site_options(command) -> None:

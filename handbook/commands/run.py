@@ -61,6 +61,11 @@ def serve(args) -> int:
     from ..files import OutputError
     from ..urls import Urls
 
+    taken = _port_taken(args.port)  # said now, not after a whole build
+    if taken:
+        print(f"serve: error: cannot serve on 127.0.0.1:{args.port}: {taken}\n"
+              f"  hint: another server may be running; try --port {args.port % 65535 + 1}", file=sys.stderr)
+        return 2
     builder = _builder(args, keep_state=True)
     if builder is None:
         return 2
@@ -75,6 +80,19 @@ def serve(args) -> int:
               f"  hint: another server may be running; try --port {args.port + 1}", file=sys.stderr)
         return 2
     return 0
+
+
+def _port_taken(port: int) -> str | None:
+    """Why 127.0.0.1:port cannot be served on (in use, not allowed), or None."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will: a closed one's port is free
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            return (error.strerror or str(error)).lower()
+    return None
 
 
 def _base_url(content_dir: Path) -> str:
