@@ -3,7 +3,7 @@
 
     python bench/generate.py N OUT [--force]
 
-writes OUT/content/ and OUT/seeds/, a tree that `python build.py --content
+writes OUT/content/ and OUT/seeds/, a tree that `python3 build.py --content
 OUT/content check` accepts (the build finds seeds/ beside content/). It is a
 pure function of N and the real content: no clock, no randomness.
 

@@ -51,7 +51,7 @@ def repo(tmp_path, monkeypatch) -> Path:
 
 
 def build_cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    """`python build.py build` on the copy, as a maintainer or CI runs it."""
+    """`python3 build.py build` on the copy, as a maintainer or CI runs it."""
     code = ("import sys; from pathlib import Path; import handbook.commands.cli as cli; cli.ROOT = Path(sys.argv[1]); "
             "sys.exit(cli.main(sys.argv[2:]))")
     return subprocess.run([sys.executable, "-c", code, str(repo), "--content", str(repo / "content"), "build",

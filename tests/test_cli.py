@@ -38,7 +38,7 @@ def test_usage_errors_exit_2(capsys):
 def test_version_and_content_before_or_after_the_command(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--version"])
-    assert done.value.code == 0 and re.fullmatch(r"python build.py \S+\n", capsys.readouterr().out)
+    assert done.value.code == 0 and re.fullmatch(r"python3 build.py \S+\n", capsys.readouterr().out)
     fixture = str(ROOT / "tests/fixture/content")
     assert main(["check", "--content", fixture]) == 0  # after the command's name, as people type it
     assert "3 measures" in capsys.readouterr().out
@@ -46,7 +46,7 @@ def test_version_and_content_before_or_after_the_command(capsys):
     assert "3 measures" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("port", ["80999", "0", "http", "-1"])
+@pytest.mark.parametrize("port", ["80999", "65536", "http", "-1"])
 def test_a_port_that_is_no_port_is_refused_before_anything_is_built(port, capsys, tmp_path):
     with pytest.raises(SystemExit) as done:
         main(["serve", "--out", str(tmp_path / "site"), "--port", port])
@@ -110,3 +110,22 @@ def test_a_folder_that_cannot_be_written_is_one_line(capsys):
     assert main(["review", "--out", "/proc/handbook-review"]) == 1
     err = capsys.readouterr().err
     assert err == "review: error: /proc/handbook-review: no such file or directory\n"
+
+
+def test_build_py_outside_the_environment_runs_inside_it_or_says_how(tmp_path):
+    """`python3 build.py …` as the README types it: from a Python without the packages it runs again in
+    .venv; where there is no .venv it says to run make setup, never a ModuleNotFoundError."""
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    outside = str(Path(sys.base_prefix) / "bin" / "python3")  # the Python the environment was made from
+    done = subprocess.run([outside, "-S", str(ROOT / "build.py"), "--version"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and done.stdout.startswith("python3 build.py "), done.stderr
+    shutil.copy(ROOT / "build.py", tmp_path / "build.py")  # a checkout without .venv
+    done = subprocess.run([outside, "-S", str(tmp_path / "build.py"), "check"], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "run `make setup` once" in done.stderr

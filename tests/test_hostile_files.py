@@ -40,7 +40,7 @@ SURROGATES = [chr(c) for c in range(0xD800, 0xE000)]
 
 
 def run_check(project: Path, *, prefix: tuple[str, ...] = (), timeout: float = 60) -> subprocess.CompletedProcess:
-    """`python build.py check` in its own process: a segfault is a return code, a hang a timeout."""
+    """`python3 build.py check` in its own process: a segfault is a return code, a hang a timeout."""
     return subprocess.run([*prefix, sys.executable, str(ROOT / "build.py"), "--content", "content", "check"],
                           cwd=project, capture_output=True, text=True, timeout=timeout)
 

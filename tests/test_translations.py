@@ -174,7 +174,7 @@ def test_a_changed_chinese_text_makes_its_translation_out_of_date(fixture, capsy
     assert stale.path == "content/translations/en/fixture-batch1/03.yaml" and stale.field == "translated_from"
     assert stale.line == 3
     assert "…议制度，提供线上{+和线下+}服务。…" in stale.message  # what changed in the Chinese, from git
-    assert "python build.py translated fixture-batch1-03" in stale.hint
+    assert "python3 build.py translated fixture-batch1-03" in stale.hint
     assert main(["--content", str(fixture / "content"), "check"]) == 0
     assert "1 out of date" in capsys.readouterr().out
 
@@ -310,7 +310,7 @@ def test_a_translation_without_its_digest_is_a_warning_until_recorded(fixture):
     path.write_text("\n".join(l for l in path.read_text(encoding="utf-8").split("\n")
                               if not l.startswith("translated_from")), encoding="utf-8")
     [warning] = [w for w in translation_warnings(fixture) if "records no translated_from" in w.message]
-    assert warning.path == FIRST and "python build.py translated fixture-batch1-01" in warning.hint
+    assert warning.path == FIRST and "python3 build.py translated fixture-batch1-01" in warning.hint
     assert main(["--content", str(fixture / "content"), "translated", "fixture-batch1-01"]) == 0
     assert 'translated_from: "' in path.read_text(encoding="utf-8").split("\n")[2]
     assert translation_warnings(fixture) == []

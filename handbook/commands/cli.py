@@ -1,4 +1,4 @@
-"""Command line: `python build.py <command>`.
+"""Command line: `python3 build.py <command>`.
 
 Exit codes: 0 success, 1 content errors (the diagnostics say what and
 where), 2 usage errors. Nothing a content file can contain produces a
@@ -21,7 +21,7 @@ def parser() -> argparse.ArgumentParser:
     """Every command and option, declared in one place in the order `--help` shows them (long only
     because each command's help text is written out here)."""
     parser = argparse.ArgumentParser(
-        prog="python build.py",
+        prog="python3 build.py",
         description="Build the Guangzhou reform-measures handbook from content/.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -56,7 +56,7 @@ def parser() -> argparse.ArgumentParser:
                                  "invalid edit shows its errors in the terminal and over the page, "
                                  "and the last good site stays served. Ctrl-C stops.")
     _site_options(serve)
-    serve.add_argument("--port", type=port, default=8000, help="port on 127.0.0.1, 1 to 65535 (default: 8000)")
+    serve.add_argument("--port", type=port, default=8000, help="port on 127.0.0.1, 1 to 65535, 0 for any free one (default: 8000)")
 
     new = _command(commands, run.new, "new", help="write a skeleton for the next measure of a source document",
                    description="Write content/measures/<source-id>/<NN>.yaml for the next number of "
@@ -122,8 +122,9 @@ def _content_option(parser: argparse.ArgumentParser, default) -> None:
 
 def port(value: str) -> int:
     """A TCP port, said to be wrong before anything is built."""
-    if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a port: give a number from 1 to 65535, such as 8000")
+    if not value.isdigit() or not 0 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port: give a number from 1 to 65535, such as 8000 "
+                                         "(0: any free port)")
     return int(value)
 
 

@@ -166,7 +166,7 @@ def import_seeds(args) -> int:
     folder = display_path(args.content)
     for relative in result.refused:
         print(f"{folder}/{relative}: error: changed since it was imported; not overwritten\n"
-              f"  hint: keep your edit, or run `python build.py import-seeds --force` to replace it "
+              f"  hint: keep your edit, or run `python3 build.py import-seeds --force` to replace it "
               f"(topics are kept)", file=sys.stderr)
     if result.refused:
         print(f"import-seeds: {len(result.refused)} file(s) changed by hand; nothing was written", file=sys.stderr)

@@ -3,7 +3,7 @@
 Under the path of base_url (a site built for /handbook/ is served at
 /handbook/), with 404.html for anything missing, no directory listings, no
 caching (the site changes under the server while a maintainer edits) and the
-Content-Security-Policy a host should send. Used by `python build.py serve`
+Content-Security-Policy a host should send. Used by `python3 build.py serve`
 (devserver.py extends SiteHandler) and, through devtools/browser.py's
 serve(), by the browser tests and the benchmarks.
 

@@ -63,7 +63,7 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
         for number in sorted(set(expected) - seen) if not loaded.incomplete("measure", source.id) else ():
             problems.append(loaded.at(source, ("seed", "file"), f"measure {number} of {source.seed.file} has no "
                                       f"content file", f"add content/measures/{source.id}/{number:02d}.yaml "
-                                      "(python build.py import-seeds writes missing files)"))
+                                      "(python3 build.py import-seeds writes missing files)"))
     return problems
 
 

@@ -1,6 +1,6 @@
 """`translated`: record that a translation now matches its measure's Chinese (the digest it was made from).
 
-A translator updates the English, then runs `python build.py translated <measure-id>`: the translation
+A translator updates the English, then runs `python3 build.py translated <measure-id>`: the translation
 file's `translated_from` becomes the digest of today's Chinese, and check stops warning that it is out
 of date. Only that one line of the file changes; the rest is as the translator wrote it.
 """

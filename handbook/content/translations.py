@@ -217,13 +217,13 @@ def _stale(loaded: Loaded, measure: Measure, tr: MeasureTranslation) -> Diagnost
     change = chinese_change(Path(loaded.document(measure).path), tr.translated_from, digest, measure)
     return Diagnostic(*_spot(loaded, tr, ("translated_from",)), "translated_from",
                       f"out of date: the Chinese of {measure.id} changed since this translation was made; {change}",
-                      f"update the translation, then run: python build.py translated {measure.id}", "warning")
+                      f"update the translation, then run: python3 build.py translated {measure.id}", "warning")
 
 
 def _unrecorded(loaded: Loaded, measure: Measure, tr: MeasureTranslation) -> Diagnostic:
     return Diagnostic(*_spot(loaded, tr, ()), "", "records no translated_from: which Chinese it was made from is "
                       "unknown, so its page says it may predate the current Chinese",
-                      f"once it translates the current Chinese, run: python build.py translated {measure.id}", "warning")
+                      f"once it translates the current Chinese, run: python3 build.py translated {measure.id}", "warning")
 
 
 def translation_rules(loaded: Loaded, measure: Measure, tr: MeasureTranslation, terms) -> list[Diagnostic]:

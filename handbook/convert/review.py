@@ -9,7 +9,7 @@ character in the same word, converted the same way, are one `Decision`
 reviewer signs off decisions (content/review.yaml), and an edit that changes
 the word around a place, or how it is converted, changes the digest, so the
 place comes back for review. `check` warns of decisions nobody signed off;
-`python build.py review` writes the report (HTML, and a CSV per edition to
+`python3 build.py review` writes the report (HTML, and a CSV per edition to
 sign off: signoff.py).
 """
 
@@ -190,11 +190,11 @@ def unreviewed_warnings(found: list[Decision], review_file: str) -> list[Diagnos
             path, line, col = d.where.rsplit(":", 2)
             out.append(Diagnostic(path, int(line), int(col), "", f"{code}: {d.first.choice} in {d.first.context} "
                                   f"({d.first.converted}, decided by {d.first.decided_by}) is not reviewed",
-                                  f"python build.py review lists it with its context; sign it off in {review_file}",
+                                  f"python3 build.py review lists it with its context; sign it off in {review_file}",
                                   "warning"))
         left[code] += 1
     for code, count in sorted(left.items()):
         if count > LISTED:
             out.append(Diagnostic(review_file, 0, 0, "", f"{code}: {count - LISTED} more conversion decisions "
-                                  "are not reviewed", "python build.py review lists them all", "warning"))
+                                  "are not reviewed", "python3 build.py review lists them all", "warning"))
     return out

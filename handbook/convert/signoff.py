@@ -1,7 +1,7 @@
 """The review's paperwork: the report's sections, the CSV a reviewer signs, and the sign-offs it gives.
 
 review.py finds the decisions and says which are signed off; this module is
-what `python build.py review` reads and writes about them. A reviewer gets a
+what `python3 build.py review` reads and writes about them. A reviewer gets a
 CSV per edition, writes yes in sign_off, and hands it back; the rows that
 name a decision of the content become a sign-off appended to
 content/review.yaml. Only the note comes from the CSV: the lines are made
@@ -51,7 +51,7 @@ def signed_from_csv(data: str) -> dict[tuple[str, str], str]:
     rows = csv.DictReader(io.StringIO(data))
     missing = set(CSV_COLUMNS) - set(rows.fieldnames or ())
     if missing:
-        raise ValueError(f"not a review CSV (python build.py review writes them): no column {', '.join(sorted(missing))}")
+        raise ValueError(f"not a review CSV (python3 build.py review writes them): no column {', '.join(sorted(missing))}")
     return {((row["edition"] or "").strip(), (row["digest"] or "").strip()): " ".join((row["note"] or "").split())
             for row in rows if (row["sign_off"] or "").strip().lower() in ("yes", "y", "ok", "✓", "是", "对", "對")}
 

@@ -1,6 +1,6 @@
 """Import the seed documents into content/, once, without losing an edit.
 
-`python build.py import-seeds` turns seeds/ into one YAML file per source
+`python3 build.py import-seeds` turns seeds/ into one YAML file per source
 document and per measure, plus the units registry. The seeds do not say
 everything a page needs (ids, a short title, what the document is), so
 that editorial knowledge sits here, in SEED_DOCUMENTS, UNIT_IDS and

@@ -22,7 +22,7 @@ def _read(path: Path) -> dict:
     document, problems = parse_yaml(path.read_bytes(), str(path)) if path.is_file() else (None, [])
     if document is None or not isinstance(document.value, dict):
         reason = problems[0].format() if problems else f"{path} does not exist"
-        raise ScaffoldError(f"cannot read {path}: {reason}\nhint: fix it first (python build.py check)")
+        raise ScaffoldError(f"cannot read {path}: {reason}\nhint: fix it first (python3 build.py check)")
     return document.value
 
 
