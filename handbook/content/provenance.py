@@ -12,6 +12,7 @@ import os
 from collections import defaultdict
 
 from .load import Loaded
+from ..seeds.punctuation import FULL_WIDTH
 from ..diagnostics import Diagnostic
 from ..seeds.documents import SeedError, UnreadableSeed, load_seed
 
@@ -88,12 +89,36 @@ def _difference(loaded: Loaded, measure, field: str, actual: str, expected: str,
     at = next((i for i, (a, b) in enumerate(zip(actual, expected)) if a != b), min(len(actual), len(expected)))
     spot = loaded.document(measure).char_spot((field,), at)
     document = loaded.document(measure)
-    return Diagnostic(
-        document.path, spot.line, spot.col, field,
-        f"differs from {seed_file} at character {at + 1}: "
-        f"here “{_around(actual, at)}”, seed “{_around(expected, at)}”",
-        "official text must match the seed after the punctuation repair; put editorial "
-        "changes in their own fields (summary, topics)")
+    message = (f"differs from {seed_file} at character {at + 1}: "
+               f"here “{_around(actual, at)}”, seed “{_around(expected, at)}”")
+    return Diagnostic(document.path, spot.line, spot.col, field, message + _what_differs(actual, expected, at),
+                      _hint(actual, expected, at))
+
+
+_PAIRS = {**FULL_WIDTH, **{wide: ascii for ascii, wide in FULL_WIDTH.items()}}  # , ↔ ，, …
+
+
+def _what_differs(actual: str, expected: str, at: int) -> str:
+    """The difference in words, where it is one a reader cannot see: a mark's width, a space or line break."""
+    here, there = actual[at:at + 1], expected[at:at + 1]
+    if here and _PAIRS.get(here) == there:
+        width = "an ASCII" if here in FULL_WIDTH else "a full-width"
+        return f"; here {width} “{here}” where the seed has “{there}”"
+    if "".join(actual.split()) == "".join(expected.split()):
+        return "; only spaces or line breaks differ"
+    return ""
+
+
+def _hint(actual: str, expected: str, at: int) -> str:
+    here, there = actual[at:at + 1], expected[at:at + 1]
+    if here and _PAIRS.get(here) == there:
+        return (f"write “{there}”: the official text keeps the seed's marks after the punctuation repair "
+                "(beside Chinese characters , ; : ( ) are full-width; README: The punctuation repair)")
+    if "".join(actual.split()) == "".join(expected.split()):
+        return ("write each paragraph on one line, as the seed has it (an editor may have wrapped it), under "
+                "`text: |`; without the | YAML joins lines with a space")
+    return ("official text must match the seed after the punctuation repair; editorial additions go in their "
+            "own fields (topics) or in the translations (content/translations/)")
 
 
 def _around(text: str, at: int) -> str:

@@ -91,6 +91,10 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
     # A misspelt field is also a missing one: say it once, where the misspelling is.
     misspelt = {(d.field.rpartition(".")[0], d.hint.split('"')[1]) for d in diagnostics
                 if d.message == "unknown field" and d.hint.startswith("did you mean")}
+    # A date in another form fails its pattern and its format: say it once, with the pattern's hint.
+    misformed = {(d.line, d.field) for d in diagnostics if d.message.endswith("is not a date written YYYY-MM-DD")}
+    diagnostics = [d for d in diagnostics
+                   if not (d.message.endswith("is not a real date") and (d.line, d.field) in misformed)]
     # An old field renamed is also the missing new one: say it once, at the old field.
     renamed = {f"needs {' or '.join(RENAMED[d.field][0])} (or both)" for d in diagnostics
                if d.message == "unknown field" and d.field in RENAMED and d.hint == RENAMED[d.field][1]}
@@ -171,13 +175,19 @@ def _mismatch(error: ValidationError) -> tuple[str, str]:
     if "a-z0-9" in value:
         return f'"{instance}" is not a valid id', _ID_HINT
     if error.schema.get("format") == "date":
-        return f'"{instance}" is not a date written YYYY-MM-DD', f"write it like {example}"
+        return f'"{instance}" is not a date written YYYY-MM-DD', f"write it as {_iso_date(instance) or example}"
     if value.startswith("^https?://"):
         return f'"{instance}" is not a whole web address', f"write it starting with https://, like {example}"
     if value.startswith("^seeds/"):
         return f'"{instance}" is not a valid path', f"seeds paths look like {example}"
     return (f'"{instance}" is not in the form this field takes', f"{_describe_field(error.schema)}".strip()
             or f"for example {example}")
+
+
+def _iso_date(text: str) -> str | None:
+    """2022年8月9日, 2022/8/9 or 2022.8.9 written as YYYY-MM-DD, when it is one."""
+    match = re.fullmatch(r"\s*(\d{4})\s*[年/.\-]\s*(\d{1,2})\s*[月/.\-]\s*(\d{1,2})\s*日?\s*", text)
+    return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}" if match else None
 
 
 def _repeated(items: list):
