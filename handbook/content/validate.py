@@ -91,12 +91,7 @@ def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topic
         before += _category(loaded, measure, source)
     for i, unit in enumerate(measure.units):
         if unit not in units and not loaded.incomplete("units"):
-            by_name = next((u for u in loaded.content.units if u.name == unit), None)
-            if by_name:
-                after.append(loaded.at(measure, ("units", i), f'"{unit}" is a unit name, not an id',
-                                       f"write its id: {by_name.id}"))
-            else:
-                after.append(_unknown(loaded, measure, ("units", i), unit, "unit", units, "units.yaml"))
+            after.append(_unknown(loaded, measure, ("units", i), unit, "unit", units, "units.yaml"))
     for i, topic in enumerate(measure.topics):
         if topic not in topics and not loaded.incomplete("topics"):
             after.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
@@ -154,7 +149,28 @@ def _unique(loaded: Loaded, items, attribute: str, what: str, owner=None, field:
 
 
 def _unknown(loaded: Loaded, obj, path: tuple, value: str, what: str, known: dict, where: str) -> Diagnostic:
+    """A reference to no such id. A maintainer often types the name instead (税务局 for tax): it is
+    matched to the ids whose names hold it, and every id is listed with its name."""
+    names = {id: _name(item) for id, item in known.items()}
+    exact = [id for id, name in names.items() if name == value]
+    if exact:
+        return loaded.at(obj, path, f'"{value}" is the name of the {what} {exact[0]}, not its id',
+                         f"write its id: {exact[0]} (see content/{where})")
+    holding = [id for id, name in names.items() if len(value) > 1 and name and (value in name or name in value)]
+    if not holding:  # a name half remembered: 市场监督 for 市市场监管局
+        by_name = {name: id for id, name in names.items() if name}
+        holding = [by_name[name] for name in difflib.get_close_matches(value, list(by_name), n=2, cutoff=0.5)]
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.5)
-    hint = f'did you mean "{close[0]}"?' if close else f"known: {', '.join(sorted(known)) or 'none'}"
+    if 0 < len(holding) <= 3:
+        hint = "did you mean " + " or ".join(f'{id} ({names[id]})' for id in holding) + "? write the id"
+    elif close:
+        hint = f'did you mean "{close[0]}"?'
+    else:
+        hint = "known: " + (", ".join(f"{id} ({names[id]})" if names[id] else id for id in sorted(known)) or "none")
     return loaded.at(obj, path, f'"{value}" is not a {what}', f"{hint} (see content/{where})")
+
+
+def _name(item) -> str:
+    """What a unit, topic, category or source document is called."""
+    return getattr(item, "name", None) or getattr(item, "short_title", "") or ""
 
