@@ -53,3 +53,41 @@ def test_ten_megabyte_file_is_refused_without_reading_it(project: Path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("content/measures/nansha-batch6/07.yaml: error: file is larger than 512 KB, "
                           "the most a content file may hold\n")
+
+
+def _follow(hint: str, text: str, value: str) -> str:
+    """The file's text with the hint's advice carried out, read from the hint itself."""
+    import re
+
+    if match := re.search(r'write it as "(\w+): "', hint):  # a full-width colon after a field name
+        return re.sub(rf"^{match[1]}[：；，]", f"{match[1]}: ", text, count=1, flags=re.M)
+    if match := re.search(r"write number: (\d+)", hint):
+        return re.sub(r"^number: \d+$", f"number: {match[1]}", text, count=1, flags=re.M)
+    if match := re.search(r"write it as (\d{4}-\d{2}-\d{2})", hint):
+        return text.replace(value, match[1], 1)
+    if match := re.search(r"write “(.)”", hint):  # a mark's width
+        return text.replace(value, match[1], 1)
+    if match := re.search(r"did you mean ([\w-]+) \(|write its id: ([\w-]+)", hint):
+        return text.replace(value, match[1] or match[2], 1)
+    raise AssertionError(f"no advice to follow in: {hint}")
+
+
+@pytest.mark.parametrize("case, value", [
+    ("full-width-colon", None), ("number-used-twice", None), ("chinese-date", "2022年8月9日"),
+    ("ascii-comma", ","), ("names-for-ids", "税务局"), ("names-for-ids", "市场监督"), ("names-for-ids", "数字政府"),
+])
+def test_every_hint_is_true_doing_what_it_says_mends_the_file(case, value, project, capsys):
+    """A hint is checked by doing what it says: the error it was given for is gone."""
+    shutil.copytree(CASES[[c.name for c in CASES].index(case)] / "content", project / "content", dirs_exist_ok=True)
+    assert main(["--content", "content", "check"]) == 1
+    errors = capsys.readouterr().err.split("\n")
+    at = next(i for i, line in enumerate(errors) if ": error: " in line and (value is None or f'"{value}"' in line
+                                                                         or value in line))
+    path, line = errors[at].split(":")[:2]
+    hint = errors[at + 1].removeprefix("  hint: ")
+    file = project / path
+    text = file.read_text(encoding="utf-8")
+    file.write_text(_follow(hint, text, value), encoding="utf-8")
+    main(["--content", "content", "check"])
+    after = capsys.readouterr().err
+    assert f"{path}:{line}:" not in after or (value and f'"{value}"' not in after), after

@@ -9,9 +9,10 @@ edit is found at once. Editorial fields (topics, summaries) are not checked.
 from __future__ import annotations
 
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from .load import Loaded
+from .validate import file_number
 from ..seeds.punctuation import FULL_WIDTH
 from ..diagnostics import Diagnostic
 from ..seeds.documents import SeedError, UnreadableSeed, load_seed
@@ -42,7 +43,13 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
             continue
         expected = {m.number: m for m in seed.measures}
         seen = set()
-        for measure in by_source.get(source.id, ()):
+        measures = by_source.get(source.id, ())
+        twice = {n for n, count in Counter(m.number for m in measures).items() if count > 1}
+        for measure in measures:
+            named = file_number(loaded.document(measure).path)
+            if measure.number in twice and named is not None and named != measure.number:
+                seen.add(named)  # its number is wrong, not its text: validate says so, once
+                continue
             original = expected.get(measure.number)
             if original is None:
                 problems.append(loaded.at(measure, ("number",), f"{source.seed.file} has no measure {measure.number}",

@@ -65,7 +65,7 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None,
         first = numbers.setdefault((measure.source, measure.number), measure)
         if first is not measure:
             problems.append(loaded.at(measure, ("number",), f"{measure.number} is already used by "
-                                      f"{loaded.document(first).path}", "give each measure of a source its own number"))
+                                      f"{loaded.document(first).path}", _own_number(loaded, measure, first)))
         problems += hit[2]
     memo.measures = kept
     problems += _category_counts(loaded)
@@ -96,6 +96,22 @@ def _measure_problems(loaded: Loaded, measure, sources: dict, units: dict, topic
         if topic not in topics and not loaded.incomplete("topics"):
             after.append(_unknown(loaded, measure, ("topics", i), topic, "topic", topics, "topics.yaml"))
     return before, after
+
+
+def _own_number(loaded: Loaded, measure, first) -> str:
+    """The fix for a number used twice: delete a copy; else the number the file's name gives."""
+    if measure.id == first.id:
+        return f"it repeats {loaded.document(first).path}: delete the copy"
+    named = file_number(loaded.document(measure).path)
+    if named is not None and named != measure.number:
+        return f"this file is {named:02d}.yaml: write number: {named}"
+    return "give each measure of a source its own number, and name its file after it (07.yaml for 7)"
+
+
+def file_number(path: str) -> int | None:
+    """The number a measure file's name gives (content/measures/<source>/08.yaml: 8), or None."""
+    stem = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return int(stem) if stem.isdigit() else None
 
 
 def _category(loaded: Loaded, measure, source) -> list[Diagnostic]:
