@@ -70,19 +70,31 @@ def test_a_port_in_use_is_reported_before_the_build(capsys, tmp_path):
     assert "built" not in captured.out and not (tmp_path / "site").exists()  # nothing was built first
 
 
-def test_new_writes_a_schema_valid_skeleton_with_the_next_number(project, capsys):
+def test_new_refuses_a_number_its_seed_does_not_have(project, capsys):
+    assert main(["--content", "content", "new", "nansha-batch6"]) == 1
+    error = capsys.readouterr().err
+    assert "seeds/nansha-batch6-suifuhan-2022-183.txt has no measure 19: it has measures 1 to 18" in error
+    assert not (project / "content/measures/nansha-batch6/19.yaml").exists()
+
+
+def test_new_writes_the_seeds_text_and_cannot_publish_until_its_topics_are_filled_in(project, capsys):
+    original = project / "content/measures/nansha-batch6/18.yaml"
+    kept = original.read_text(encoding="utf-8")
+    original.unlink()  # the seed's last measure, not yet in content/
     assert main(["--content", "content", "new", "nansha-batch6"]) == 0
     path = capsys.readouterr().out.strip()
-    assert path == "content/measures/nansha-batch6/19.yaml"
-    data = (project / path).read_bytes()
-    document, problems = read_file("measure", data, path, "measures/nansha-batch6/19.yaml")
-    assert problems == []
-    assert document.value["number"] == 19 and document.value["id"] == "nansha-batch6-19"
-    assert document.value["category"] == "government-functions"  # the source has categories
-    assert "# category: one of government-functions, investment-facilitation" in data.decode()
-    # check then says what is still to do: the seed has no measure 19
+    assert path == "content/measures/nansha-batch6/18.yaml"
+    data = (project / path).read_text(encoding="utf-8")
+    document, problems = read_file("measure", data.encode(), path, "measures/nansha-batch6/18.yaml")
+    assert [p.message for p in problems] == ["fill in topics: it still says “待填写”"]  # and nothing else
+    assert "# category: one of government-functions, investment-facilitation" in data
+    # check says the one thing left to do, at its line; the official text came from the seed
     assert main(["--content", "content", "check"]) == 1
-    assert "seeds/nansha-batch6-suifuhan-2022-183.txt has no measure 19" in capsys.readouterr().err
+    errors = [line for line in capsys.readouterr().err.split("\n") if ": error: " in line]
+    assert len(errors) == 1 and "18.yaml" in errors[0] and "fill in topics" in errors[0]
+    topics = next(line for line in kept.split("\n") if line.startswith("topics:"))
+    (project / path).write_text(data.replace("topics: [待填写]", topics), encoding="utf-8")
+    assert main(["--content", "content", "check"]) == 0
 
 
 def test_new_for_an_unknown_source_names_the_known_ones(project, capsys):

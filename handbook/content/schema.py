@@ -78,6 +78,22 @@ def _validator(kind: str) -> Draft202012Validator:
     return Validator(schema(kind), format_checker=FormatChecker())
 
 
+FILL_IN = "待填写"  # what `new` writes where only the maintainer knows the value: check refuses it
+
+
+def _unfilled(document: YamlDocument, fields: dict) -> list[Diagnostic]:
+    """A field `new` left for the maintainer (待填写), said as that, not as a wrong value."""
+    out = []
+    for name, value in document.value.items():
+        values = value if isinstance(value, list) else [value]
+        left = next((v for v in values if isinstance(v, str) and v.startswith(FILL_IN)), None)
+        if left is not None:
+            spot = document.spot((name,))
+            out.append(Diagnostic(document.path, spot.line, spot.col, name, f"fill in {name}: it still says “{left}”",
+                                  _describe_field(fields.get(name, {})) or "see docs/content.md"))
+    return out
+
+
 def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
     """Every schema problem of a document, each at the line of the field concerned."""
     if not isinstance(document.value, dict):
@@ -85,9 +101,13 @@ def validate(document: YamlDocument, kind: str) -> list[Diagnostic]:
         return [Diagnostic(document.path, spot.line, spot.col, "",
                            f"expected a set of fields (`name: value` lines), got {_describe(document.value)}",
                            f"see {schema_path(kind).name} or docs/content.md for the fields")]
-    diagnostics = []
+    fields = schema(kind).get("properties", {})
+    unfilled = _unfilled(document, fields)
+    left = {d.field for d in unfilled}
+    diagnostics = list(unfilled)
     for error in _validator(kind).iter_errors(document.value):
-        diagnostics.extend(_explain(document, error, schema(kind).get("properties", {})))
+        diagnostics.extend(d for d in _explain(document, error, fields)
+                           if d.field.split(".")[0].split("[")[0] not in left)
     # A misspelt field is also a missing one: say it once, where the misspelling is.
     misspelt = {(d.field.rpartition(".")[0], d.hint.split('"')[1]) for d in diagnostics
                 if d.message == "unknown field" and d.hint.startswith("did you mean")}

@@ -1,8 +1,12 @@
 """`new <source-id>`: a skeleton file for the next measure of a source document.
 
-The skeleton passes the schema (so the editor shows no red at once), names
-its schema on the first line, and says in comments what each field wants
-and which ids are allowed, so a maintainer fills it in without a manual.
+The skeleton names its schema on the first line and says in comments what
+each field wants and which ids are allowed, so a maintainer fills it in
+without a manual. What only the maintainer can know (its topics; its
+category, where the seed does not say) is written FILL_IN: check fails on
+it with "fill in …" until it is done, so a forgotten field never publishes
+a measure under a wrong topic. The official text comes from the seed: a
+number the seed does not have is refused.
 """
 
 from __future__ import annotations
@@ -10,8 +14,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..content.load import MEASURES_DIR, SOURCES_DIR, TOPICS_FILE, UNITS_FILE, schema_comment
+from ..content.schema import FILL_IN
 from ..files import write_atomic
 from ..content.yamlfile import parse_yaml
+from .documents import SeedError, SeedMeasure, UnreadableSeed, load_seed
 
 
 class ScaffoldError(Exception):
@@ -42,27 +48,47 @@ def next_number(folder: Path) -> int:
     return max(numbers, default=0) + 1
 
 
-def skeleton(source_id: str, number: int, relative: str, categories: list[str], topics: list[str],
-             units: list[str], seed: str | None) -> str:
+def skeleton(source_id: str, number: int, relative: str, categories: dict[str, str], topics: list[str],
+             units: dict[str, str], seed: str | None, measure: SeedMeasure | None = None) -> str:
+    """The file's text. `categories` and `units`: id by name, to write the seed's names as ids."""
     lines = [
         schema_comment("measure", relative),
-        f"# New measure {number} of {source_id}. Fill in every field, then run `make check`.",
+        f"# New measure {number} of {source_id}. Fill in every {FILL_IN}, then run `make check`.",
         f"# Title and text must be exactly as in the source document ({seed or 'seeds/'}).",
         f"id: {source_id}-{number:02d}",
         f"source: {source_id}",
         f"number: {number}",
-        "title: 待填写措施名称",
+        f"title: {measure.title if measure else FILL_IN + '：措施名称'}",
     ]
     if categories:
-        lines += [f"# category: one of {', '.join(categories)}", f"category: {categories[0]}"]
-    lines += [f"# units (optional): ids from content/{UNITS_FILE}, e.g. [{', '.join(units[:2])}]",
-              "# scope (optional): 推广范围, e.g. 市有关行政区",
-              f"# topics: 1 to 3 of {', '.join(topics)}",
-              f"topics: [{topics[0]}]",
-              "text: |",
-              "  待填写措施原文。",
-              ""]
+        known = measure and categories.get(measure.category or "")
+        lines += [f"# category: one of {', '.join(categories.values())}", f"category: {known or FILL_IN}"]
+    named = [units[name] for name in (measure.units if measure else ()) if name in units]
+    lines += [f"# units (optional): ids from content/{UNITS_FILE}, e.g. [{', '.join(list(units.values())[:2])}]"]
+    lines += [f"units: [{', '.join(named)}]"] if named else []
+    lines += [f"scope: {measure.scope}"] if measure and measure.scope else ["# scope (optional): 推广范围, e.g. 市有关行政区"]
+    lines += [f"# topics: 1 to 3 of {', '.join(topics)}",
+              f"topics: [{FILL_IN}]"]
+    lines += ["truncated: true"] if measure and measure.truncated else []
+    text = measure.text if measure else FILL_IN + "：措施原文"
+    lines += ["text: |", *("  " + line if line else "" for line in text.split("\n")), ""]
     return "\n".join(lines)
+
+
+def _seed_measure(root: Path, seed: dict | None, number: int) -> SeedMeasure | None:
+    """Measure `number` of the source's seed; ScaffoldError when the seed does not have it."""
+    if not seed or not isinstance(seed.get("file"), str):
+        return None
+    try:
+        measures = {m.number: m for m in load_seed(root / seed["file"], seed.get("format", "")).measures}
+    except (UnreadableSeed, SeedError, UnicodeDecodeError, OSError) as error:
+        raise ScaffoldError(f"cannot read {seed['file']}: {error}\nhint: python3 build.py check says more")
+    if number not in measures:
+        have = f"measures 1 to {max(measures)}" if measures else "no measures"
+        raise ScaffoldError(f"{seed['file']} has no measure {number}: it has {have}, and content/ has them all\n"
+                            "hint: a new measure comes from its official document: put the document in seeds/ "
+                            "(docs/seeds.md), then python3 build.py import-seeds writes its measures")
+    return measures[number]
 
 
 def new_measure(content_dir: Path, source_id: str) -> Path:
@@ -73,7 +99,8 @@ def new_measure(content_dir: Path, source_id: str) -> Path:
         raise ScaffoldError(f'no source document "{source_id}" (no {source_file})\n'
                             f"hint: one of: {', '.join(known) or 'none yet: add content/sources/<id>.yaml first'}")
     source = _read(source_file)
-    categories = [c["id"] for c in source.get("categories") or [] if isinstance(c, dict) and "id" in c]
+    categories = {c.get("name", c["id"]): c["id"] for c in source.get("categories") or []
+                  if isinstance(c, dict) and "id" in c}
     topics = _ids(content_dir / TOPICS_FILE, "topics")
     if not topics:
         raise ScaffoldError(f"content/{TOPICS_FILE} lists no topics\nhint: add at least one topic first")
@@ -83,7 +110,10 @@ def new_measure(content_dir: Path, source_id: str) -> Path:
     path = content_dir / relative
     if path.exists():
         raise ScaffoldError(f"{path} already exists\nhint: give the existing file its number, then run new again")
-    seed = (source.get("seed") or {}).get("file") if isinstance(source.get("seed"), dict) else None
-    write_atomic(path, skeleton(source_id, number, relative, categories, topics,
-                                _ids(content_dir / UNITS_FILE, "units"), seed).encode())
+    seed = source.get("seed") if isinstance(source.get("seed"), dict) else None
+    measure = _seed_measure(content_dir.parent, seed, number)
+    units = {u.get("name"): u["id"] for u in _read(content_dir / UNITS_FILE).get("units") or []
+             if isinstance(u, dict) and isinstance(u.get("id"), str)}
+    write_atomic(path, skeleton(source_id, number, relative, categories, topics, units,
+                                seed.get("file") if seed else None, measure).encode())
     return path
