@@ -9,7 +9,7 @@ PY      := $(VENV)/bin/python
 READY   := $(VENV)/.ready
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test clean node-deps test-deps screenshots review lighthouse
+.PHONY: setup check import build serve test test-fast clean node-deps test-deps screenshots review lighthouse new translated
 
 setup: $(READY) node-deps
 
@@ -69,6 +69,20 @@ test-deps:
 
 test: $(READY) node-deps test-deps
 	$(PY) -m pytest
+
+# The tests that need no browser: a quick round while you work (make test runs everything).
+test-fast: $(READY) node-deps test-deps
+	$(PY) -m pytest -m "not browser"
+
+# The next measure of a source document: make new SOURCE=nansha-batch6
+new: $(READY)
+	@[ -n "$(SOURCE)" ] || { echo "make new SOURCE=<source-id>, e.g. make new SOURCE=nansha-batch6"; exit 2; }
+	$(PY) build.py new $(SOURCE)
+
+# After translating: make translated IDS="nansha-batch6-07 nansha-batch6-08"
+translated: $(READY)
+	@[ -n "$(IDS)" ] || { echo 'make translated IDS="<measure-id> ..."'; exit 2; }
+	$(PY) build.py translated $(IDS)
 
 # Screenshots for the README: Chromium needs a CJK font to draw the pages.
 screenshots: $(READY) node-deps test-deps

@@ -48,3 +48,12 @@ def project(tmp_path, monkeypatch) -> Path:
         shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium are marked `browser`: `make test-fast` runs the others (-m "not browser")."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        source = getattr(getattr(item, "function", None), "__code__", None)
+        if "browser" in names or "search_page" in names or (source and "launch_browser" in source.co_names):
+            item.add_marker(pytest.mark.browser)
