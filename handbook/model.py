@@ -97,6 +97,7 @@ class Measure:
     # In a translated edition: "current", "stale" (made from an earlier Chinese text) or "missing" (the
     # Chinese is shown); "" in the Chinese editions.
     translation: str = ""
+    file: str = ""  # its file below content/ (measures/nansha-batch6/07.yaml): the edit link's target
 
 
 def text_digest(measure: Measure) -> str:
@@ -167,6 +168,8 @@ class SiteSettings:
     base_url: str  # ends in /; may be a bare path such as /handbook/
     compiled: datetime.date | None = None  # when the handbook was first compiled
     revised: datetime.date | None = None  # when its content was last revised (never the build's clock)
+    repo_url: str | None = None  # the repository on a forge: measure pages link their file for editing
+    edit_uri: str = "edit/main/"  # below repo_url, the path that edits a file (GitHub's; GitLab: -/edit/main/)
     regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
 
 

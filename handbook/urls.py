@@ -117,3 +117,8 @@ class Urls:
 
     def static(self, name: str) -> str:
         return self.href(static_path(name))
+
+
+def edit_url(repo_url: str, edit_uri: str, file: str) -> str:
+    """The forge's page that edits a content file: repo_url + edit_uri + content/<file>, as MkDocs does."""
+    return f"{repo_url.rstrip('/')}/{edit_uri.lstrip('/')}content/{file}"

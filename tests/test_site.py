@@ -368,3 +368,22 @@ def test_other_lists_leave_out_the_page_itself(root_site):
         page = (root_site / path / "index.html").read_text(encoding="utf-8")
         others = _between(page, '<section aria-labelledby="siblings">', "</section>")
         assert f'href="/{path}"' not in others and others.count("<li>") >= 1
+
+
+def test_measure_pages_link_their_file_for_editing_only_when_repo_url_is_set(root_site, tmp_path):
+    import shutil
+
+    assert 'class="edit-link"' not in (root_site / "zh-hans/measures/nansha-batch6-07/index.html").read_text(
+        encoding="utf-8")  # content/site.yaml names no repository
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")  # seeds are found beside content/
+    site = content / "site.yaml"
+    site.write_text(site.read_text(encoding="utf-8").replace(
+        "revised:", "repo_url: https://gitlab.example.org/team/handbook/\nedit_uri: -/edit/main/\nrevised:"),
+        encoding="utf-8")
+    build(ROOT, content, tmp_path / "site")
+    for edition in ("zh-hans", "zh-tw", "en"):
+        page = (tmp_path / "site" / edition / "measures/nansha-batch6-07/index.html").read_text(encoding="utf-8")
+        assert ('<a class="edit-link" href="https://gitlab.example.org/team/handbook/-/edit/main/content/measures/'
+                'nansha-batch6/07.yaml" rel="external">') in page

@@ -247,6 +247,8 @@ def _read_one(job: tuple[str, str, str]) -> tuple:
     value = build(kind, document.value)
     if kind == "translation":  # translations/<edition>/…: the edition it belongs to is its folder
         value = replace(value, edition=Path(relative).parts[1])
+    elif kind == "measure":  # where it is, for the page's edit link
+        value = replace(value, file=Path(relative).as_posix())
     return (document, problems), value, shown
 
 

@@ -19,7 +19,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup, escape
 
 from ..editions import CJK_CHARACTERS, Edition
-from ..urls import PageKey, Urls, file_path, page_path, root_file
+from ..urls import PageKey, Urls, edit_url, file_path, page_path, root_file
 from . import wording
 from .citation import citation, jsonld
 from .plan import EditionPlan, Plan
@@ -182,6 +182,8 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
         "editions": plan.by_code, "chinese": plan.declared[0],
+        "edit_url": lambda measure: (edit_url(edition.site.repo_url, edition.site.edit_uri, measure.file)
+                                     if edition.site.repo_url and measure.file else None),
         "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
     }
 
