@@ -36,6 +36,7 @@ class Index:
         self.by_id = {r.measure.id: r for r in self.refs}
         self.order = {r.measure.id: i for i, r in enumerate(self.refs)}
         self._counted: dict[str, tuple[Counted, ...]] = {}
+        self._coverage: dict[str, Coverage] = {}
         self._named: dict[str, tuple[Named, ...]] = {}
         self.by_source, self.by_topic, self.by_unit, self.by_category = (defaultdict(list) for _ in range(4))
         self.position: dict[tuple[str, str], int] = {}  # (topic, measure id) -> place in by_topic
@@ -65,7 +66,7 @@ class Index:
         """This index for `content`, whose measures at `changed` changed in place (layout.changed_in_place):
         the lists they are or were on are copied and edited, everything else is shared."""
         new = copy(self)
-        new.content, new._counted, new._named = content, {}, {}
+        new.content, new._counted, new._named, new._coverage = content, {}, {}, {}
         new.known, new.by_id = self.by_id, dict(self.by_id)
         refs = list(self.refs)
         groups = {kind: defaultdict(list, self.lists(kind)) for kind in LIST_KINDS}
@@ -115,13 +116,17 @@ class Index:
         return self._counted[kind]
 
     def coverage(self, kind: str) -> Coverage:
-        """How many measures the lists of a kind (topic, category, unit) cover, and from which documents."""
+        """How many measures the lists of a kind (topic, category, unit) cover, and from which documents
+        (worked out once per kind: the home page and the kind's index both say it)."""
+        if kind in self._coverage:
+            return self._coverage[kind]
         on = {"topic": lambda m: m.topics, "unit": lambda m: m.units,
               "category": lambda m: (m.category,) if m.category else ()}[kind]
         covered = [ref for ref in self.refs if on(ref.measure)]
         sources = {ref.source.id: ref.source for ref in covered}
-        return Coverage(len(covered), len(self.refs), tuple(sources.values()),
-                        any(len(on(ref.measure)) > 1 for ref in covered))
+        self._coverage[kind] = Coverage(len(covered), len(self.refs), tuple(sources.values()),
+                                        any(len(on(ref.measure)) > 1 for ref in covered))
+        return self._coverage[kind]
 
     def named(self, kind: str) -> tuple[Named, ...]:
         """Each topic, unit or category by name (worked out once per kind)."""

@@ -52,11 +52,15 @@ class Translated:
 
 def paginated(refs, page_size: int):
     """(Pagination, slice) for each page of a list; one empty page for an empty list."""
-    count = max(1, -(-len(refs) // page_size))
-    for number in range(1, count + 1):
-        start = (number - 1) * page_size
-        chunk = tuple(refs[start:start + page_size])
-        yield Pagination(number, count, len(refs), start + 1, len(chunk)), chunk
+    for number in range(1, max(1, -(-len(refs) // page_size)) + 1):
+        yield _page_of(refs, number, page_size)
+
+
+def _page_of(refs, number: int, page_size: int):
+    """(Pagination, slice) of page `number` of a list."""
+    start = (number - 1) * page_size
+    chunk = tuple(refs[start:start + page_size])
+    return Pagination(number, max(1, -(-len(refs) // page_size)), len(refs), start + 1, len(chunk)), chunk
 
 
 def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
@@ -156,14 +160,12 @@ def all_measures_pages(index: Index, strings: dict[str, str], page_size: int | N
     """measures/: every measure in handbook order, paginated; with `showing` (positions of measures in
     index.refs), only the pages they are on."""
     page_size = page_size or PAGE_SIZE
-    only = None if showing is None else {i // page_size + 1 for i in showing}
-    facets = tuple((kind, index.named(kind)) for kind in ("topic", "category", "unit"))
     facets = (("source", tuple(Named(PageKey("source", s.id), s.short_title) for s in index.content.sources)),
-              *facets)
+              *((kind, index.named(kind)) for kind in ("topic", "category", "unit")))
+    pages = paginated(index.refs, page_size) if showing is None else (  # an edit: only its pages, not all N
+        _page_of(index.refs, number, page_size) for number in sorted({i // page_size + 1 for i in showing}))
     return tuple(Page(PageKey("measures", "", pagination.number), "all.html", strings["all_measures"],
-                      AllMeasuresView(chunk, pagination, facets))
-                 for pagination, chunk in paginated(index.refs, page_size)
-                 if only is None or pagination.number in only)
+                      AllMeasuresView(chunk, pagination, facets)) for pagination, chunk in pages)
 
 
 def list_pages(index: Index, section: Section, page_size: int | None = None) -> tuple[Page, ...]:
