@@ -1,53 +1,79 @@
 # The two commands a newcomer needs are in README.md. Every target installs
-# what it needs first (a virtual environment in .venv with pinned packages),
-# so nothing has to be installed by hand on a fresh Debian with Python 3.11.
+# what it needs first, so nothing has to be installed by hand on a fresh Debian
+# with Python 3.11: serving needs only the runtime packages, the tests add
+# their own. Python packages come from the hashed lock files in requirements/
+# (docs/dependencies.md: why pip-tools, and how to update them), Node packages
+# from package-lock.json.
 
 SHELL   := /bin/bash
 PYTHON  ?= python3
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
-READY   := $(VENV)/.ready
+PIP     := $(PY) -m pip --quiet --disable-pip-version-check
+RUNTIME := $(VENV)/.runtime
+TESTING := $(VENV)/.testing
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test test-fast clean node-deps test-deps screenshots review lighthouse new translated
+.PHONY: setup check import build serve test test-fast clean node-deps node-test-deps test-deps screenshots review lighthouse new translated lock
 
-setup: $(READY) node-deps
+# What building and serving need; `make test` adds the test packages itself.
+setup: $(RUNTIME) node-deps
 
 # Debian ships venv support in a separate package: install it when missing.
-$(READY): pyproject.toml
+# Every package, transitive ones included, is pinned with its hashes; the
+# project itself goes in editable, built by the locked setuptools (no
+# unhashed download into a build environment).
+$(RUNTIME): requirements/runtime.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
 	  || { echo "setup: Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 2; }
-	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  echo "setup: installing python3-venv"; rm -rf $(VENV); \
 	  $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq python3-venv && \
 	  $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --require-hashes --no-deps -r requirements/runtime.txt
+	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
-check: $(READY)
+# The test packages (pytest, Playwright, the HTML checker, actionlint), on top of the runtime.
+$(TESTING): requirements/test.txt $(RUNTIME)
+	$(PIP) install --require-hashes --no-deps --no-build-isolation -r requirements/test.txt
+	@touch $@
+
+check: $(RUNTIME)
 	$(PY) build.py check
 
-build: $(READY) node-deps
+build: $(RUNTIME) node-deps
 	$(PY) build.py build
 
 # Builds, then serves on http://127.0.0.1:8000 (PORT=8001 make serve for another port).
-serve: $(READY) node-deps
+serve: $(RUNTIME) node-deps
 	$(PY) build.py serve --port $(or $(PORT),8000)
 
-import: $(READY)
+import: $(RUNTIME)
 	$(PY) build.py import-seeds
 
 # The conversion review into docs/review/ (docs/review.md: how a reviewer signs it off).
-review: $(READY)
+review: $(RUNTIME)
 	$(PY) build.py review
 
-# Node packages from package-lock.json: Pagefind (the search index, so every
-# build needs it) and axe-core (tests). npm ci runs only when node_modules is
-# older than the lock file; Debian's nodejs and npm are installed if missing.
+# Node packages from package-lock.json (integrity hashes for every file):
+# node-deps installs Pagefind alone (every build needs it for the search
+# index), node-test-deps adds axe-core, which the browser tests inject into
+# pages. npm ci runs only when its marker is older than the lock file;
+# Debian's nodejs and npm are installed if missing.
+NPM_CI := npm ci --no-audit --no-fund
+
+NEED_NPM := command -v npm >/dev/null || { echo "installing nodejs npm"; \
+  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+
 node-deps:
-	@command -v npm >/dev/null || { echo "node-deps: installing nodejs npm"; \
-	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
-	@[ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+	@$(NEED_NPM)
+	@[ node_modules/.runtime -nt package-lock.json ] || { $(NPM_CI) --omit=dev && touch node_modules/.runtime; }
+
+node-test-deps:
+	@$(NEED_NPM)
+	@[ node_modules/.testing -nt package-lock.json ] \
+	  || { $(NPM_CI) && touch node_modules/.runtime node_modules/.testing; }
 
 # The browser tests (devtools/browser.py) drive Debian's Chromium (Playwright's
 # own build is a download this network refuses) and check pages with vnu.jar
@@ -67,35 +93,49 @@ test-deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi
 
-test: $(READY) node-deps test-deps
+test: $(TESTING) node-test-deps test-deps
 	$(PY) -m pytest
 
 # The tests that need no browser: a quick round while you work (make test runs everything).
-test-fast: $(READY) node-deps test-deps
+test-fast: $(TESTING) node-test-deps test-deps
 	$(PY) -m pytest -m "not browser"
 
 # The next measure of a source document: make new SOURCE=nansha-batch6
-new: $(READY)
+new: $(RUNTIME)
 	@[ -n "$(SOURCE)" ] || { echo "make new SOURCE=<source-id>, e.g. make new SOURCE=nansha-batch6"; exit 2; }
 	$(PY) build.py new $(SOURCE)
 
 # After translating: make translated IDS="nansha-batch6-07 nansha-batch6-08"
-translated: $(READY)
+translated: $(RUNTIME)
 	@[ -n "$(IDS)" ] || { echo 'make translated IDS="<measure-id> ..."'; exit 2; }
 	$(PY) build.py translated $(IDS)
 
 # Screenshots for the README: Chromium needs a CJK font to draw the pages.
-screenshots: $(READY) node-deps test-deps
+screenshots: $(TESTING) node-test-deps test-deps
 	$(PY) docs/make_screenshots.py
 
 # Lighthouse scores of one page of each type in each edition, mobile and
 # desktop (bench/lighthouse.py; ARGS="--types search --form-factor desktop").
 # Lighthouse comes from bench/lighthouse/package-lock.json, apart from the
 # site's own Node packages; npm ci runs only when it is newer than node_modules.
-lighthouse: $(READY) node-deps test-deps
+lighthouse: $(TESTING) node-test-deps test-deps
 	@[ bench/lighthouse/node_modules/.package-lock.json -nt bench/lighthouse/package-lock.json ] \
 	  || npm ci --prefix bench/lighthouse --no-audit --no-fund
 	$(PY) bench/lighthouse.py $(ARGS)
+
+# Re-resolve the lock files after a pin in pyproject.toml changed (UPGRADE=1
+# also moves the transitive packages to their newest releases). pip-tools runs
+# in a throwaway environment, so the handbook's own never carries it.
+LOCK_VENV := build/lock-venv
+COMPILE   := $(LOCK_VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+             --no-emit-index-url --no-emit-find-links --no-emit-trusted-host \
+             --build-deps-for editable $(if $(UPGRADE),--upgrade)
+
+lock:
+	@[ -x $(LOCK_VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_VENV) && \
+	  $(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0; }
+	$(COMPILE) -o requirements/runtime.txt pyproject.toml
+	$(COMPILE) --extra test -c requirements/runtime.txt -o requirements/test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules site build .pytest_cache .hypothesis

