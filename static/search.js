@@ -379,9 +379,20 @@ function suggest(query, related) {
   }
 }
 
+// While a search runs the list says it is busy (aria-busy), so assistive
+// technology waits for the whole list instead of reading it half-filled.
 async function run(state, push) {
   const mine = ++latest;
   const current = () => mine === latest;
+  list.setAttribute("aria-busy", "true");
+  try {
+    await answer(state, push, current, mine);
+  } finally {
+    if (current()) list.removeAttribute("aria-busy");
+  }
+}
+
+async function answer(state, push, current, mine) {
   input.value = state.q;
   writeState(state, push);
   notes.replaceChildren();
@@ -487,8 +498,10 @@ async function start() {
     }
   });
   more.addEventListener("click", async () => {
-    const first = shown;
+    const first = shown, mine = latest;
+    list.setAttribute("aria-busy", "true");
     await showMore();
+    if (mine === latest) list.removeAttribute("aria-busy");
     list.children[first]?.querySelector("a")?.focus();
   });
   window.addEventListener("popstate", () => { keepInSwitch(); run(readState(), false); });
