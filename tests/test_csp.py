@@ -142,6 +142,6 @@ def test_the_checker_catches_what_the_policy_forbids(breaking_site, page, name):
     assert settled(page, violations) == found  # nothing more from the clean page
 
 
-def test_the_readme_gives_hosts_the_policy_the_server_sends():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_publishing_docs_give_hosts_the_policy_the_server_sends():
+    readme = (ROOT / "docs" / "publishing.md").read_text(encoding="utf-8")
     assert f"\nContent-Security-Policy: {CONTENT_SECURITY_POLICY}\n" in readme

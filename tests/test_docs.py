@@ -48,3 +48,37 @@ def test_regional_usage_page_lists_exactly_the_regional_forms():
     shown = re.findall(r"^\| `(zh-\w\w)` \| (\S+) \| (\S+) \| (\S+) \|", page, flags=re.M)
     rules = check_content(ROOT / "content").conversion
     assert shown == [(f.edition, f.opencc, f.writes, f.example) for f in rules.regional]
+
+
+def markdown_links(path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"```.*?```", "", text, flags=re.S)  # examples, not links
+    return re.findall(r"\]\(([^)\s]+)\)", text)
+
+
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "bench" / "RESULTS.md"]
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_link_between_the_documents_leads_somewhere(document):
+    """The README sends readers into docs/: a page moved or renamed must not leave a dead link."""
+    dead = []
+    for link in markdown_links(document):
+        if re.match(r"[a-z]+:", link) or link.startswith("#"):
+            continue
+        target = (document.parent / link.split("#", 1)[0]).resolve()
+        if not target.exists() or ROOT not in target.parents:
+            dead.append(link)
+    assert not dead, f"{document.relative_to(ROOT)} links to what is not in the repository: {dead}"
+
+
+def test_the_link_check_can_fail(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("[a](docs/nowhere.md) and ```\n[b](x.md)\n``` [c](https://example.org/)\n", encoding="utf-8")
+    assert markdown_links(page) == ["docs/nowhere.md", "https://example.org/"]
+
+
+def test_the_readme_sends_maintainers_to_every_page_of_docs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in sorted((ROOT / "docs").glob("*.md")):
+        assert f"(docs/{page.name})" in readme, f"README.md does not link docs/{page.name}"
