@@ -40,14 +40,29 @@ def on_tmpfs(path: Path) -> bool:
     return any(line.split()[1:3] == [str(path), "tmpfs"] for line in mounts if line)
 
 
+def copy_repository(to: Path, monkeypatch, content_from: Path) -> Path:
+    """A copy of everything a build reads (content and seeds from `content_from`), to change freely;
+    the working directory."""
+    for folder in ("content", "seeds"):
+        shutil.copytree(content_from / folder, to / folder)
+    for folder in ("templates", "static"):
+        shutil.copytree(ROOT / folder, to / folder)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
+    monkeypatch.chdir(to)
+    return to
+
+
 @pytest.fixture
 def repo(tmp_path, monkeypatch) -> Path:
-    """A copy of everything a build reads, to change freely; the working directory."""
-    for folder in ("content", "seeds", "templates", "static"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
-    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    """The small handbook of tests/fixture: what these tests guard does not depend on the content,
+    and it builds in half the time of the real one."""
+    return copy_repository(tmp_path, monkeypatch, ROOT / "tests" / "fixture")
+
+
+@pytest.fixture
+def real_repo(tmp_path, monkeypatch) -> Path:
+    """The real handbook, for a test that needs its size or its documents."""
+    return copy_repository(tmp_path, monkeypatch, ROOT)
 
 
 def build_cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -148,7 +163,8 @@ def test_a_linked_template_is_refused(repo, secret):
 
 # --- hostile content in pages ---------------------------------------------------------------------
 
-def test_json_ld_cannot_end_its_script_or_hide_the_page(repo):
+def test_json_ld_cannot_end_its_script_or_hide_the_page(real_repo):
+    repo = real_repo
     """A source title with <!-- and then <script swallowed the rest of every measure page of that
     source in a browser (no h1, no stylesheet): the script's text took the page with it."""
     hostile = "开发区清单<!--<script>alert(1)</script>& </script><!--"  # (U+2028 is refused by the check)
@@ -360,7 +376,9 @@ ls -a "$DISK" > "$REPO/beside.txt"
 @pytest.mark.parametrize("fault, cause", [("full", "no space left on device"),
                                           ("nearly-full", "no space left on device"),
                                           ("read-only", "read-only file system")])
-def test_a_full_or_read_only_disk_is_one_line_and_the_site_stays(repo, tmp_path_factory, fault, cause):
+def test_a_full_or_read_only_disk_is_one_line_and_the_site_stays(real_repo, tmp_path_factory, fault, cause):
+    """The real handbook: its site nearly fills the small disk, so 'nearly full' fails part-way."""
+    repo = real_repo
     disk = tmp_path_factory.mktemp("disk")
     env = {**os.environ, "DISK": str(disk), "REPO": str(repo), "PYTHON": sys.executable, "FAULT": fault}
     subprocess.run(["unshare", "--user", "--map-root-user", "--mount", "sh", "-c", DISK], env=env, check=True,
