@@ -59,8 +59,9 @@ def test_header_is_compact_and_the_edition_switch_is_one_labelled_tap_away(brows
 @pytest.mark.parametrize("width", [320, 390, 1280])
 @pytest.mark.parametrize("edition", CODES)
 def test_metadata_labels_never_break_inside_a_word(browser, base, edition, width):
+    context, page = open_page(browser, f"{base}{edition}/", width)
     for path in ("measures/nansha-batch6-05/", "sources/gzdd-2022/"):
-        context, page = open_page(browser, f"{base}{edition}/{path}", width)
+        page.goto(f"{base}{edition}/{path}")
         broken = page.evaluate("""() => [...document.querySelectorAll('.metadata th')].filter(th => {
             const words = th.lang?.startsWith('en') || document.documentElement.lang === 'en'
                 ? th.textContent.trim().split(/\\s+/) : [th.textContent.trim()];
@@ -74,8 +75,8 @@ def test_metadata_labels_never_break_inside_a_word(browser, base, edition, width
                 return tops.size > 1;
             });
         }).map(th => th.textContent)""")
-        context.close()
         assert broken == [], (path, broken)
+    context.close()
 
 
 HEADING_LINES = """() => [...document.querySelectorAll('main h1, main h2, main h3')].map(h => {
@@ -107,23 +108,25 @@ def orphans(page) -> list[str]:
 @pytest.mark.parametrize("width", [320, *WIDTHS])
 @pytest.mark.parametrize("edition", CODES)
 def test_no_heading_leaves_one_character_alone_on_its_last_line(browser, base, edition, width):
+    context, page = open_page(browser, f"{base}{edition}/", width)
     for path in ("", *ORPHANING, "measures/gzdd-2022-16/", "sources/nansha-batch6/", "topics/"):
-        context, page = open_page(browser, f"{base}{edition}/{path}", width)
+        page.goto(f"{base}{edition}/{path}")
         assert page.locator("main h1").count() == 1, path
         alone = orphans(page)
-        context.close()
         assert alone == [], (path, alone)
+    context.close()
 
 
 def test_the_orphan_measure_finds_what_greedy_wrapping_leaves(browser, base):
     """Without the stylesheet's balancing, the same measurement finds the single characters: it can fail.
     (It needs a CJK font, as readers have: make test-deps installs Noto CJK.)"""
     found = []
+    context, page = open_page(browser, f"{base}zh-hans/", 390)
     for path in ORPHANING:
-        context, page = open_page(browser, f"{base}zh-hans/{path}", 390)
+        page.goto(f"{base}zh-hans/{path}")
         page.evaluate("document.querySelectorAll('h1, h2, h3').forEach(h => { h.style.textWrap = 'wrap'; })")
         found += orphans(page)
-        context.close()
+    context.close()
     assert len(found) >= 3, found
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handbook.editions import EDITIONS
-from tests.browser import axe_violations, format_violations, launch_browser, serve, vnu_errors
+from tests.browser import axe_context, axe_violations, format_violations, launch_browser, serve, vnu_errors
 from tests.conftest import ROOT
 from tests.sitecheck import html_pages
 
@@ -44,6 +44,14 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def checked(browser):
+    """One page for the accessibility checks, with axe-core loaded into every page it opens."""
+    context = axe_context(browser, locale="en-US")
+    yield context.new_page()
+    context.close()
+
+
 def test_every_page_is_valid_html(site):
     pages = html_pages(site)
     assert len(pages) > 300
@@ -53,7 +61,8 @@ def test_every_page_is_valid_html(site):
 
 @pytest.mark.parametrize("edition", [v.code for v in EDITIONS])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
-def test_no_accessibility_violations(page, base, edition, kind):
+def test_no_accessibility_violations(checked, base, edition, kind):
+    page = checked
     path = PAGE_TYPES[kind].replace("%E4%BA%BA%E6%89%8D", "talent") if edition == "en" else PAGE_TYPES[kind]
     response = page.goto(f"{base}{edition}/{path}")
     assert response.status == 200
@@ -65,7 +74,8 @@ def test_no_accessibility_violations(page, base, edition, kind):
 
 
 @pytest.mark.parametrize("path, status", [("", 200), ("no/such/page/", 404)])
-def test_root_and_404_pages_are_accessible(page, base, path, status):
+def test_root_and_404_pages_are_accessible(checked, base, path, status):
+    page = checked
     assert page.goto(base + path).status == status
     violations = axe_violations(page)
     assert violations == [], format_violations(violations)
