@@ -93,12 +93,17 @@ test-deps:
 	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  fi
 
+# The tests run on every core (pytest-xdist), a file at a time per worker, so
+# that the site and the browser a file shares are made once (WORKERS=0: all in one process).
+WORKERS ?= auto
+PYTEST  := $(PY) -m pytest -n $(WORKERS) --dist loadfile
+
 test: $(TESTING) node-test-deps test-deps
-	$(PY) -m pytest
+	$(PYTEST)
 
 # The tests that need no browser: a quick round while you work (make test runs everything).
 test-fast: $(TESTING) node-test-deps test-deps
-	$(PY) -m pytest -m "not browser"
+	$(PYTEST) -m "not browser"
 
 # The next measure of a source document: make new SOURCE=nansha-batch6
 new: $(RUNTIME)
