@@ -141,3 +141,20 @@ def test_build_py_outside_the_environment_runs_inside_it_or_says_how(tmp_path):
                           timeout=60)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "run `make setup` once" in done.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])
+def test_help_gives_the_exit_codes_the_commands_use(args, capsys):
+    with pytest.raises(SystemExit):
+        main(args)
+    text = " ".join(capsys.readouterr().out.split())
+    assert "0 done" in text and "1 the content has errors" in text and "2 a usage error" in text
+
+
+def test_the_exit_codes_are_those_help_gives(project, capsys):
+    assert main(["--content", "content", "check"]) == 0
+    (project / "content/measures/nansha-batch6/07.yaml").write_text("title: [\n", encoding="utf-8")
+    assert main(["--content", "content", "check"]) == 1
+    with pytest.raises(SystemExit) as usage:
+        main(["check", "--no-such-option"])
+    assert usage.value.code == 2

@@ -17,12 +17,17 @@ from . import run
 ROOT = Path(__file__).resolve().parents[2]
 
 
+EXIT_CODES = ("exit codes: 0 done (check: all valid), 1 the content has errors (the messages say where), "
+              "2 a usage error (an unknown option, a port in use). Through make, any failure is make's own 2.")
+
+
 def parser() -> argparse.ArgumentParser:
     """Every command and option, declared in one place in the order `--help` shows them (long only
     because each command's help text is written out here)."""
     parser = argparse.ArgumentParser(
         prog="python3 build.py",
         description="Build the Guangzhou reform-measures handbook from content/.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     _content_option(parser, ROOT / "content")
@@ -31,7 +36,8 @@ def parser() -> argparse.ArgumentParser:
     _command(commands, run.check, "check", help="validate every content file and report all problems",
              description="Validate content/: schemas, references between files, and the "
                          "official text against seeds/. Prints every problem as "
-                         "path:line:col: error: field: message, then exits 1.")
+                         "path:line:col: error: field: message, with a hint.",
+             epilog=EXIT_CODES)
 
     imp = _command(commands, run.import_seeds, "import-seeds", help="write content/ from the seed documents in seeds/",
                    description="Import seeds/ into content/: one file per source document and "
