@@ -49,12 +49,9 @@ def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
     assert all(seconds > 0 for seconds in row["reloaded"] + row["searchable"])  # seen after the save, not before
 
 
-def test_search_latency_times_every_query_of_every_edition(tmp_path):
+def test_search_latency_times_every_query_of_every_edition(real_site):
     from bench.search_latency import QUERIES, measure
-    from handbook.build.builder import build
 
-    site = tmp_path / "site"
-    build(ROOT, ROOT / "content", site, "http://127.0.0.1/")
-    rows = measure(site, 1)
+    rows = measure(real_site("http://127.0.0.1:8000/"), 1)  # the session's build, which test_site shares
     assert [(e, q) for e, q, _, _ in rows] == [(e, q) for e, queries in QUERIES.items() for q in queries]
     assert all(cold and warm and cold > 0 and warm > 0 for _, _, cold, warm in rows)  # every query finds something

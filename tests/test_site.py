@@ -15,25 +15,23 @@ from handbook.diagnostics import ContentError
 from handbook.files import leftovers
 from handbook.search.pagefind import pagefind_binary
 from handbook.editions import EDITIONS
-from tests.conftest import ROOT
+from tests.conftest import READ_ONLY_BASE, ROOT
 from tests.sitecheck import html_pages, nested_marks, read_page, target_file, tree
 
-BASES = {"root": "http://127.0.0.1:8000/", "subpath": "https://example.org/handbook/"}
+ROOT_BASE = "http://127.0.0.1:8000/"  # content/site.yaml's base_url
+BASES = {"root": ROOT_BASE, "subpath": READ_ONLY_BASE}
 
 
 @pytest.fixture(scope="module", params=list(BASES))
-def site(request, tmp_path_factory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp(request.param) / "site"
-    build(ROOT, ROOT / "content", out, BASES[request.param])
+def site(request, real_site) -> tuple[Path, str]:
+    """The real site under / and under /handbook/: the session's builds, which other files share."""
     prefix = "/" if request.param == "root" else "/handbook/"
-    return out, prefix
+    return real_site(BASES[request.param]), prefix
 
 
 @pytest.fixture(scope="module")
-def root_site(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("one") / "site"
-    build(ROOT, ROOT / "content", out)
-    return out
+def root_site(real_site) -> Path:
+    return real_site(ROOT_BASE)
 
 
 def test_every_page_exists_in_every_variant(root_site):
