@@ -75,6 +75,9 @@ def test_new_refuses_a_number_its_seed_does_not_have(project, capsys):
     error = capsys.readouterr().err
     assert "seeds/nansha-batch6-suifuhan-2022-183.txt has no measure 19: it has measures 1 to 18" in error
     assert not (project / "content/measures/nansha-batch6/19.yaml").exists()
+    # The hint's way on exists: the page it names, and the make target (import-seeds knows only its own seeds).
+    assert "(docs/seeds.md), then run make new SOURCE=<its id>" in error
+    assert (ROOT / "docs/seeds.md").is_file() and "\nnew: " in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
 def test_new_writes_the_seeds_text_and_cannot_publish_until_its_topics_are_filled_in(project, capsys):

@@ -86,8 +86,8 @@ def _seed_measure(root: Path, seed: dict | None, number: int) -> SeedMeasure | N
     if number not in measures:
         have = f"measures 1 to {max(measures)}" if measures else "no measures"
         raise ScaffoldError(f"{seed['file']} has no measure {number}: it has {have}, and content/ has them all\n"
-                            "hint: a new measure comes from its official document: put the document in seeds/ "
-                            "(docs/seeds.md), then python3 build.py import-seeds writes its measures")
+                            "hint: a new measure comes with its official document: add the document to seeds/ and "
+                            "content/sources/ (docs/seeds.md), then run make new SOURCE=<its id>")
     return measures[number]
 
 
