@@ -94,9 +94,12 @@ test-deps:
 	  fi
 
 # The tests run on every core (pytest-xdist), a file at a time per worker, so
-# that the site and the browser a file shares are made once (WORKERS=0: all in one process).
+# that the site and the browser a file shares are made once (WORKERS=0: all in
+# one process). Files are handed out in collection order, longest first
+# (tests/conftest.py), not xdist's default of most tests first, which left
+# the long files of few tests to run alone at the end.
 WORKERS ?= auto
-PYTEST  := $(PY) -m pytest -n $(WORKERS) --dist loadfile
+PYTEST  := $(PY) -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
 
 test: $(TESTING) node-test-deps test-deps
 	$(PYTEST)
