@@ -95,11 +95,9 @@ test-deps:
 
 # The tests run on every core (pytest-xdist), a file at a time per worker, so
 # that the site and the browser a file shares are made once (WORKERS=0: all in
-# one process). Files are handed out in collection order, longest first
-# (tests/conftest.py), not xdist's default of most tests first, which left
-# the long files of few tests to run alone at the end.
+# one process).
 WORKERS ?= auto
-PYTEST  := $(PY) -m pytest -n $(WORKERS) --dist loadfile --no-loadscope-reorder
+PYTEST  := $(PY) -m pytest -n $(WORKERS) --dist loadfile
 
 test: $(TESTING) node-test-deps test-deps
 	$(PYTEST)

@@ -50,19 +50,8 @@ def project(tmp_path, monkeypatch) -> Path:
     return tmp_path
 
 
-# The files that take longest, longest first (measured: docs/tests.md): make test's workers take
-# files in collection order, so these start at once and the short ones fill in around them, instead
-# of one worker running a long file alone at the end. Only the order changes, never what runs.
-LONGEST_FIRST = ("test_incremental.py", "test_reading_in_browser.py", "test_csp.py", "test_site_in_browser.py",
-                 "test_search.py", "test_build_guarantees.py", "test_search_vocabulary.py", "test_bench.py",
-                 "test_invalid_content.py", "test_site.py", "test_fault_injection.py", "test_review.py")
-
-
 def pytest_collection_modifyitems(items):
-    """Longest files first (LONGEST_FIRST; the rest in their usual order). Tests that drive Chromium
-    are marked `browser`: `make test-fast` runs the others (-m "not browser")."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: within a file, as written
+    """Tests that drive Chromium are marked `browser`: `make test-fast` runs the others (-m "not browser")."""
     for item in items:
         names = getattr(item, "fixturenames", ())
         source = getattr(getattr(item, "function", None), "__code__", None)

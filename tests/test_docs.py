@@ -82,11 +82,3 @@ def test_the_readme_sends_maintainers_to_every_page_of_docs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for page in sorted((ROOT / "docs").glob("*.md")):
         assert f"(docs/{page.name})" in readme, f"README.md does not link docs/{page.name}"
-
-
-def test_the_suites_longest_first_order_names_files_that_exist():
-    """A renamed test file would silently drop out of conftest.LONGEST_FIRST's scheduling."""
-    from tests.conftest import LONGEST_FIRST
-
-    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
-    assert [name for name in LONGEST_FIRST if not (ROOT / "tests" / name).is_file()] == []
