@@ -383,16 +383,16 @@ function suggest(query, related) {
 // technology waits for the whole list instead of reading it half-filled.
 async function run(state, push) {
   const mine = ++latest;
-  const current = () => mine === latest;
   list.setAttribute("aria-busy", "true");
   try {
-    await answer(state, push, current, mine);
+    await answer(state, push, mine);
   } finally {
-    if (current()) list.removeAttribute("aria-busy");
+    if (mine === latest) list.removeAttribute("aria-busy");  // a newer search clears it itself
   }
 }
 
-async function answer(state, push, current, mine) {
+async function answer(state, push, mine) {
+  const current = () => mine === latest;
   input.value = state.q;
   writeState(state, push);
   notes.replaceChildren();
