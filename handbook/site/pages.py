@@ -52,15 +52,19 @@ class Translated:
 
 def paginated(refs, page_size: int):
     """(Pagination, slice) for each page of a list; one empty page for an empty list."""
-    for number in range(1, max(1, -(-len(refs) // page_size)) + 1):
+    for number in range(1, _page_count(refs, page_size) + 1):
         yield _page_of(refs, number, page_size)
+
+
+def _page_count(refs, page_size: int) -> int:
+    return max(1, -(-len(refs) // page_size))
 
 
 def _page_of(refs, number: int, page_size: int):
     """(Pagination, slice) of page `number` of a list."""
     start = (number - 1) * page_size
     chunk = tuple(refs[start:start + page_size])
-    return Pagination(number, max(1, -(-len(refs) // page_size)), len(refs), start + 1, len(chunk)), chunk
+    return Pagination(number, _page_count(refs, page_size), len(refs), start + 1, len(chunk)), chunk
 
 
 def _grouped(refs: tuple[MeasureRef, ...]) -> tuple:
