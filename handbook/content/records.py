@@ -24,7 +24,7 @@ def build(kind: str, value: dict):
         return build_source(value)
     if kind == "site":
         return SiteSettings(value["title"], value["description"], value["base_url"], _date(value.get("compiled")),
-                            _date(value.get("revised")), value.get("repo_url"), value.get("edit_uri", "edit/main/"),
+                            _date(value.get("revised")), value.get("repo_url"), value.get("edit_uri", SiteSettings.edit_uri),
                             _wording(value, SITE_FIELDS))
     if kind == "translation":
         return build_translation(value)
