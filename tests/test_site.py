@@ -263,23 +263,35 @@ def test_two_builds_are_byte_identical(root_site, tmp_path):
     assert tree(tmp_path / "again") == tree(root_site)
 
 
-def test_a_build_failing_half_way_leaves_the_previous_site(tmp_path, monkeypatch):
+TEMPLATE_MISTAKES = {
+    # found while rendering, half way through the pages
+    "unknown field": ("{{ m.title | zh }}", "{{ m.no_such_field | zh }}", None),
+    # found when the templates are compiled, before any page
+    "unclosed block": ("{{ m.title | zh }}", "{% if m.title %}{{ m.title | zh }}", "block that needs to be closed is 'if'"),
+}
+
+
+@pytest.mark.parametrize("mistake", list(TEMPLATE_MISTAKES))
+def test_a_template_error_names_the_template_and_leaves_the_previous_site(tmp_path, monkeypatch, mistake):
     import shutil
 
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
-    for folder in ("content", "seeds", "templates", "static"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
+    for folder in ("tests/fixture/content", "tests/fixture/seeds", "templates", "static"):
+        shutil.copytree(ROOT / folder, tmp_path / Path(folder).name)
     out = tmp_path / "site"
     build(tmp_path, tmp_path / "content", out)
     before = tree(out)
 
+    old, new, said = TEMPLATE_MISTAKES[mistake]
     measure = tmp_path / "templates/measure.html"
     template = measure.read_text(encoding="utf-8")
-    assert "{{ m.title | zh }}" in template
-    measure.write_text(template.replace("{{ m.title | zh }}", "{{ m.no_such_field | zh }}", 1), encoding="utf-8")
+    assert old in template
+    measure.write_text(template.replace(old, new, 1), encoding="utf-8")
     with pytest.raises(ContentError) as raised:
         build(tmp_path, tmp_path / "content", out)
-    assert raised.value.diagnostics[0].path.endswith("measure.html")
+    error = raised.value.diagnostics[0]
+    assert error.path.endswith("measure.html") and error.line > 0, error
+    assert said is None or said in error.message, error.message
     assert tree(out) == before
     assert leftovers(out) == []
 

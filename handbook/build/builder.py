@@ -124,7 +124,10 @@ class Builder:
         """The templates, and whether they changed since the last build (every page is rendered again)."""
         check_templates(self.root / "templates")
         before = self.state.templates
-        self.state.templates = load_templates(self.root / "templates", before)
+        try:
+            self.state.templates = load_templates(self.root / "templates", before)
+        except jinja2.TemplateError as error:  # a template that does not compile
+            raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
         return self.state.templates, self.state.templates is not before
 
     def _clean_needed(self, handbook: Handbook) -> bool:

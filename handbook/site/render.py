@@ -56,9 +56,27 @@ class Templates:
     strings: dict
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Each template source compiled once a process: a fresh environment (a template edited in serve, the
+    next build of a test) compiles only the templates whose source changed."""
+
+    def __init__(self) -> None:
+        self.code: dict[tuple[str, str], object] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        bucket.code = self.code.get((bucket.key, bucket.checksum))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[(bucket.key, bucket.checksum)] = bucket.code
+
+
+_compiled = _CompiledTemplates()
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=_compiled,
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the build
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -105,7 +123,11 @@ def load_templates(folder: Path, previous: Templates | None = None) -> Templates
     signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
     if previous is not None and previous.signature == signature:
         return previous
-    return Templates(signature, environment(folder), load_strings(folder))
+    env = environment(folder)
+    for name in env.list_templates(extensions=["html", "xml"]):  # here, not in each render worker:
+        # they fork with every template compiled
+        env.get_template(name)
+    return Templates(signature, env, load_strings(folder))
 
 
 def render_edition(env: jinja2.Environment, plan: Plan, edition: EditionPlan, emit, part: int = 0,
