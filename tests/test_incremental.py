@@ -1,4 +1,8 @@
-"""Rebuilds after one edit: only what depends on it is redone, and the bytes equal a clean build."""
+"""Rebuilds after one edit: only what depends on it is redone, and the bytes equal a clean build.
+
+The edits of one kind after another go to one kept Builder (fixture `editing`), as saves in serve do;
+the tests that need the handbook as it is start their own.
+"""
 
 from __future__ import annotations
 
@@ -40,25 +44,50 @@ EDITS = {
 UNTOUCHED = "zh-hans/measures/gzdd-2022-01/index.html"
 
 
+def copy_project(into: Path) -> Path:
+    for folder in ("content", "seeds", "templates", "static"):
+        shutil.copytree(ROOT / folder, into / folder)
+    return into
+
+
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    for folder in ("content", "seeds", "templates", "static"):
-        shutil.copytree(ROOT / folder, tmp_path / folder)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
-    return tmp_path
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def editing(tmp_path_factory):
+    """A project and its kept Builder (one for each bundle size asked for), which the tests below edit one
+    after another as a maintainer's saves in serve do: each rebuild starts from the site the one before
+    left, and the first build is made once for all of them."""
+    kept: dict[int | None, tuple[Path, Builder]] = {}
+
+    def project_and_builder(shard_size: int | None = None) -> tuple[Path, Builder]:
+        if shard_size not in kept:
+            project = copy_project(tmp_path_factory.mktemp("editing"))
+            builder = Builder(project, project / "content", project / "site", shard_size=shard_size)
+            assert builder.build().rendered > 300
+            kept[shard_size] = project, builder
+        return kept[shard_size]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
+        yield project_and_builder
+    for _, builder in kept.values():
+        builder.close()
 
 
 @pytest.mark.parametrize("kind", list(EDITS))
-def test_rebuild_after_one_edit_equals_a_clean_build(project, kind):
-    builder = Builder(project, project / "content", project / "site")
-    first = builder.build()
-    assert first.rendered > 300
+def test_rebuild_after_one_edit_equals_a_clean_build(editing, kind):
+    project, builder = editing()
     EDITS[kind](project)
 
     report = builder.build()
 
-    build(project, project / "content", project / "clean")
-    assert tree(project / "site") == tree(project / "clean")
+    clean = project / f"clean-{list(EDITS).index(kind)}"
+    build(project, project / "content", clean)
+    assert tree(project / "site") == tree(clean)
     if kind in ("template",):
         assert report.rendered > 100  # every measure page uses it
     elif kind == "stylesheet":
@@ -137,10 +166,9 @@ def test_a_rebuild_checks_unchanged_measures_against_changed_topics(project):
 
 
 @pytest.mark.parametrize("edit", ["topic", "official text"])
-def test_an_edit_reindexes_only_its_bundle(project, edit):
+def test_an_edit_reindexes_only_its_bundle(editing, edit):
     """With the index in bundles (10 measures each here), an edit re-indexes the one holding the measure."""
-    builder = Builder(project, project / "content", project / "site", shard_size=10)
-    builder.build()
+    project, builder = editing(shard_size=10)
     EDITS[edit](project)
 
     report = builder.build()
@@ -152,5 +180,6 @@ def test_an_edit_reindexes_only_its_bundle(project, edit):
     assert shard_modulus(len(content.measures), 10) == 6 and "nansha-batch6-07" in together
     index = [summary for name, _, summary in report.stages if name == "index"]
     assert index == [f"{len(EDITIONS) * len(together)} pages in {len(EDITIONS)} bundles indexed again"]
-    Builder(project, project / "content", project / "clean", keep_state=False, shard_size=10).build()
-    assert tree(project / "site") == tree(project / "clean")
+    clean = project / f"clean-{edit}"
+    Builder(project, project / "content", clean, keep_state=False, shard_size=10).build()
+    assert tree(project / "site") == tree(clean)
