@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import os
 import shutil
 from functools import cache
 from pathlib import Path
@@ -23,16 +26,20 @@ READ_ONLY_BASE = "http://127.0.0.1/handbook/"  # the base URL of the real site t
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory):
-    """The real content built once a session for each base URL asked for: for tests that only read
-    the site (they must not change it)."""
-    built: dict[str, Path] = {}
+    """The real content built once a run for each base URL asked for, shared by the test workers
+    (pytest-xdist): for tests that only read the site (they must not change it)."""
+    scratch = tmp_path_factory.getbasetemp()
+    shared = scratch.parent if os.environ.get("PYTEST_XDIST_WORKER") else scratch  # the workers' common folder
 
     def site(base_url: str = READ_ONLY_BASE) -> Path:
-        if base_url not in built:
-            from handbook.build.builder import build
-            built[base_url] = tmp_path_factory.mktemp("real-site") / "site"
-            build(ROOT, ROOT / "content", built[base_url], base_url)
-        return built[base_url]
+        folder = shared / f"real-site-{hashlib.sha256(base_url.encode()).hexdigest()[:12]}"
+        with open(f"{folder}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker to ask builds; the others wait for it
+            if not (folder / "site").is_dir():  # a build that failed left none: the next asks again
+                from handbook.build.builder import build
+                folder.mkdir(exist_ok=True)
+                build(ROOT, ROOT / "content", folder / "site", base_url)
+        return folder / "site"
     return site
 
 
