@@ -332,6 +332,8 @@ def test_a_stream_that_stops_reading_is_freed_when_it_ends(live, monkeypatch, ca
     monkeypatch.setattr(_LiveHandler, "lifetime", 4 * TIMEOUT)
     stalled, reading = open_stream(port), open_stream(port)
     started = time.monotonic()
+    for sock in (stalled, reading):  # answered, so holding its place, yet nothing read
+        assert select.select([sock], [], [], 5)[0], "the stream was never answered"
     assert stream_status(port) == 503  # both places taken
     sent = read_all(reading)  # until the server ends it
     assert 3 * TIMEOUT < time.monotonic() - started < 6 * TIMEOUT
