@@ -425,8 +425,13 @@ async function answer(state, push, mine) {
 }
 
 // The excerpt: official text only, around the first match, every match marked.
+// Pagefind writes a space before each sentence's anchor (an element with an id, anchors.py); Chinese puts
+// none after its characters and marks, so the excerpt drops it there (and between paragraphs).
+const AFTER_CHINESE = /(?<=[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef”’])\s+/g;
+
 function excerpt(official, parts) {
-  const textChars = official.replace(/\s+/g, " ").trim();
+  const spaced = official.replace(/\s+/g, " ").trim();
+  const textChars = ENGLISH ? spaced : spaced.replace(AFTER_CHINESE, "");
   const lower = textChars.toLowerCase();
   const hits = [];
   for (const part of parts) {

@@ -206,3 +206,37 @@ def test_traditional_editions_say_their_text_is_converted_from_the_simplified(br
         else:
             assert note.count() == 0
         context.close()
+
+
+SENTENCE_NAME = "el => getComputedStyle(el.querySelector(':scope > .ref'), '::before').content"
+NAMES = {"zh-hans": "第25项 第{s}句", "zh-hk": "第25項 第{s}句", "zh-tw": "第25項 第{s}句", "en": "Item 25, sentence {s}"}
+
+
+@pytest.mark.parametrize("edition", CODES)
+def test_a_sentence_shows_its_name_on_hover_focus_and_when_linked_without_javascript(browser, base, edition):
+    """第25项 第3句: named above the sentence when a pointer rests on it, when the keyboard reaches its link and
+    when an address names it, with scripts off; never pushing a phone's page sideways, whichever sentence."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    url = f"{base}{edition}/measures/gzdd-2022-25/"  # eight sentences, translated one by one
+    page.goto(url)
+    sentences = page.locator(".official .s")
+    assert sentences.count() >= 3
+    third = sentences.nth(2)
+    assert third.evaluate(SENTENCE_NAME) == "none"  # hidden until asked for
+    third.hover()
+    assert third.evaluate(SENTENCE_NAME) == f'"{NAMES[edition].format(s=3)}"'
+    page.mouse.move(0, 0)
+    page.locator(".official .s > .ref").first.focus()
+    page.keyboard.press("Tab")  # from the first sentence's link to the second's
+    second = sentences.nth(1)
+    assert second.evaluate(SENTENCE_NAME) == f'"{NAMES[edition].format(s=2)}"'
+    assert second.evaluate("el => el.contains(document.activeElement)")
+    page.set_viewport_size({"width": 360, "height": 800})
+    for s in range(1, sentences.count() + 1):
+        page.goto(f"{url}#p1-s{s}")
+        target = page.locator(":target")
+        assert target.get_attribute("id") == f"p1-s{s}"
+        assert target.evaluate(SENTENCE_NAME) == f'"{NAMES[edition].format(s=s)}"'
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, f"p1-s{s}"
+    context.close()

@@ -128,8 +128,9 @@ def test_a_result_shows_its_title_source_and_number_and_official_text_marked_whe
         ref = content["zh-tw"][item["id"]]
         assert item["title"] == ref.measure.title
         assert item["meta"] == f"{ref.source.short_title} · 第{ref.measure.number}項"  # in the edition's script
-        text = " ".join(ref.measure.text.split())
-        assert item["excerpt"].strip("…") in text, "the excerpt is official text only"
+        text = "".join(ref.measure.text.split())  # Chinese has no spaces: only the characters count
+        assert "".join(item["excerpt"].strip("…").split()) in text, "the excerpt is official text only"
+        assert not re.search(r"[。，；]\s", item["excerpt"]), "no space after a Chinese mark"
         assert set(item["marks"]) <= {"知識產權", "智慧財產權"} and item["marks"], item
     assert "2022年1月25日" not in " ".join(i["excerpt"] for i in shown)  # no metadata
     page = open_search(search, "zh-hans", "人才")

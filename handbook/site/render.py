@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from ..editions import CJK_CHARACTERS, Edition
 from ..urls import PageKey, Urls, edit_url, file_path, page_path, root_file
 from . import wording
+from .anchors import Labels, anchors_plugin, paragraph_sentence_counts
 from .citation import citation, jsonld
 from .plan import EditionPlan, Plan
 from .strings import load_strings
@@ -35,6 +36,7 @@ def _image_as_text(renderer, tokens, index, options, env) -> str:
 
 _markdown = MarkdownIt("commonmark", {"html": False})
 _markdown.add_render_rule("image", _image_as_text)
+_markdown.use(anchors_plugin)
 FEED = PageKey("feed")
 
 
@@ -83,6 +85,7 @@ def environment(templates: Path) -> jinja2.Environment:
         auto_reload=False,  # load_templates makes a new environment when a template file changes
     )
     env.filters["markdown"] = lambda text: Markup(_markdown.render(text))
+    env.filters["anchored"] = _anchored
     env.filters["written_date"] = wording.written_date
     env.filters["fill"] = wording.fill
     env.filters["zh"] = _chinese_marked
@@ -109,6 +112,25 @@ def _chinese_marked(context, value) -> Markup:
     marked = (part if part.startswith("<") else _CHINESE_RUN.sub(lambda m: f'<span lang="{lang}">{m.group()}</span>',
                                                                    part) for part in parts)
     return Markup("".join(marked))
+
+
+@jinja2.pass_context
+def _anchored(context, measure) -> Markup:
+    """A measure's text with an anchor on each paragraph and sentence (anchors.py), named in the edition's
+    words; a translation carries the anchors of the Chinese it translates (MeasureView.original)."""
+    t, original = context["t"], getattr(context["view"], "original", None)
+    chinese = paragraph_sentence_counts(_markdown, original.text) \
+        if original is not None and measure.translation in ("current", "stale") else None
+    paragraphs = len(chinese if chinese is not None else paragraph_sentence_counts(_markdown, measure.text))
+    n = measure.number
+
+    def sentence(p: int, s: int) -> str:  # with one paragraph, a reader cites 第5项 第3句
+        if paragraphs > 1:
+            return wording.fill(t["paragraph_sentence_ref"], n=n, p=p, s=s)
+        return wording.fill(t["sentence_ref"], n=n, s=s)
+
+    labels = Labels(sentence, lambda p: wording.fill(t["paragraph_ref"], n=n, p=p), chinese)
+    return Markup(_markdown.render(measure.text, {"anchors": labels}))
 
 
 @jinja2.pass_context
