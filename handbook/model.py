@@ -94,10 +94,18 @@ class Measure:
     units: tuple[str, ...] = ()
     scope: str | None = None
     truncated: bool = False
+    # Validity, as the maintainer declares it (never worked out from the clock): all optional.
+    status: str | None = None  # a STATUSES id
+    effective: datetime.date | None = None  # 生效日期
+    expires: datetime.date | None = None  # 失效日期
+    superseded_by: str | None = None  # the id of the measure that replaces it (with status "superseded")
     # In a translated edition: "current", "stale" (made from an earlier Chinese text) or "missing" (the
     # Chinese is shown); "" in the Chinese editions.
     translation: str = ""
     file: str = ""  # its file below content/ (measures/nansha-batch6/07.yaml): the edit link's target
+
+
+STATUSES = ("in-force", "superseded", "expired")  # a measure's validity: 现行有效, 已被取代, 已失效
 
 
 def text_digest(measure: Measure) -> str:

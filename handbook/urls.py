@@ -14,7 +14,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units",
-           "parallel": "parallel"}  # parallel: a measure's Chinese and its translation, paragraph by paragraph
+           "status": "status", "parallel": "parallel"}  # parallel: a measure's Chinese and its translation, paragraph by paragraph
 # A folder's own page lists what the folder holds: measures/ lists every measure (paginated), topics/ every topic.
 INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categories": "category", "units": "unit"}
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}

@@ -14,7 +14,7 @@ const status = document.getElementById("search-status");
 const notes = document.getElementById("search-notes");
 const list = document.getElementById("search-results");
 const more = document.getElementById("more-results");
-const FACETS = ["source", "category", "topic", "unit"];
+const FACETS = ["source", "category", "topic", "unit", "status"];
 const PAGE = 20;
 const MAX_CHECKED = 100; // results of a component search looked at one by one (checked, or counted)
 const MAX_VARIANTS = 8; // searches one query may become
@@ -285,6 +285,7 @@ function currentState(exact = false) {
 function renderFacets(all, counts, state) {
   for (const facet of FACETS) {
     const values = Object.keys(all[facet] || {}).sort((a, b) => a.localeCompare(b, document.documentElement.lang));
+    if (!values.length) continue;  // a filter no page has: status, while no measure declares one
     let fieldset = groups.querySelector(`fieldset[data-facet="${facet}"]`);
     if (!fieldset) {
       fieldset = document.createElement("fieldset");

@@ -67,6 +67,8 @@ def _follow(hint: str, text: str, value: str) -> str:
         return text.replace(value, match[1], 1)
     if match := re.search(r"write “(.)”", hint):  # a mark's width
         return text.replace(value, match[1], 1)
+    if match := re.search(r"write it as (\w+): ([\w-]+)$", hint):  # a value written in Chinese (status: 废止)
+        return re.sub(rf"^{match[1]}: .*$", f"{match[1]}: {match[2]}", text, count=1, flags=re.M)
     if match := re.search(r"did you mean ([\w-]+) \(|write its id: ([\w-]+)", hint):
         return text.replace(value, match[1] or match[2], 1)
     raise AssertionError(f"no advice to follow in: {hint}")
@@ -74,7 +76,7 @@ def _follow(hint: str, text: str, value: str) -> str:
 
 @pytest.mark.parametrize("case, value", [
     ("full-width-colon", None), ("number-used-twice", None), ("chinese-date", "2022年8月9日"),
-    ("ascii-comma", ","), ("names-for-ids", "税务局"), ("names-for-ids", "市场监督"), ("names-for-ids", "数字政府"),
+    ("ascii-comma", ","), ("validity", "废止"), ("names-for-ids", "税务局"), ("names-for-ids", "市场监督"), ("names-for-ids", "数字政府"),
 ])
 def test_every_hint_is_true_doing_what_it_says_mends_the_file(case, value, project, capsys):
     """A hint is checked by doing what it says: the error it was given for is gone."""

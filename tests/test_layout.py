@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 from dataclasses import replace
 
@@ -39,13 +40,15 @@ def edited(content: Content, rng: random.Random) -> Content:
     measures = list(content.measures)
     for i in rng.sample(range(len(measures)), rng.randint(1, 3)):
         m = measures[i]
-        field = rng.choice(["topics", "units", "category", "title", "text"])
+        field = rng.choice(["topics", "units", "category", "title", "text", "expires"])
         if field == "topics":
             m = replace(m, topics=tuple(rng.sample(topics, rng.randint(1, 3))))
         elif field == "units":
             m = replace(m, units=tuple(rng.sample(units, rng.randint(0, 2))))
         elif field == "category":
             m = replace(m, category=rng.choice([None, *(c.id for c in sources[m.source].categories)]))
+        elif field == "expires":  # validity dates change in place (a status or successor does not)
+            m = replace(m, expires=rng.choice([None, datetime.date(2030, 1, 1), datetime.date(2031, 6, 30)]))
         elif field == "title":
             m = replace(m, title=m.title + "（修订）")
         else:  # the text now writes a term it did not (the glossary and the measure's terms change)
@@ -54,10 +57,22 @@ def edited(content: Content, rng: random.Random) -> Content:
     return replace(content, measures=tuple(measures))
 
 
+def with_validity(content: Content) -> Content:
+    """Every fifth measure superseded by the one three after it (not a neighbour, whose page is laid out again
+    anyway), every seventh expired: the pages that name a successor or the measures it replaces show their
+    titles, which edits in place change."""
+    measures = list(content.measures)
+    for i in range(0, len(measures) - 3, 5):
+        measures[i] = replace(measures[i], status="superseded", superseded_by=measures[i + 3].id)
+    for i in range(3, len(measures), 7):
+        measures[i] = replace(measures[i], status="expired", expires=datetime.date(2024, 1, 1))
+    return replace(content, measures=tuple(measures))
+
+
 @pytest.mark.parametrize("seed", range(8))
 def test_edits_laid_out_again_equal_a_full_layout(seed):
     rng = random.Random(seed)
-    content = real_handbook().content
+    content = real_handbook().content if seed % 2 else with_validity(real_handbook().content)
     layout, related = laid_out(content)
     for _ in range(15):
         new = edited(content, rng)
@@ -75,7 +90,9 @@ def test_edits_laid_out_again_equal_a_full_layout(seed):
         fresh_ids = {id(page) for page in fresh}
         old_pages = {id(page) for page in layout.pages}
         assert all(id(page) in fresh_ids or id(page) in old_pages for page in again.pages)
-        assert len(fresh) < len(full.sections) + 40  # a few lists and measures, not the whole handbook
+        # The lists the measures are or were on, whole, the fixed pages, and measure pages near them, not the
+        # whole handbook: with lists of 3 a page, three measures in two documents moved 93 of 169 pages.
+        assert len(fresh) < len(list(full.pages)) * 0.6
         content, layout = new, again
 
 

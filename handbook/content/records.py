@@ -108,6 +108,8 @@ def build_measure(value: dict) -> Measure:
         id=value["id"], source=value["source"], number=value["number"], title=value["title"],
         text=value["text"].rstrip("\n"), topics=tuple(value["topics"]), category=value.get("category"),
         units=tuple(value.get("units", ())), scope=value.get("scope"), truncated=value.get("truncated", False),
+        status=value.get("status"), effective=_date(value.get("effective")), expires=_date(value.get("expires")),
+        superseded_by=value.get("superseded_by"),
     )
 
 

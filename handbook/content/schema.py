@@ -156,7 +156,7 @@ def _explain(document: YamlDocument, error: ValidationError, fields: dict) -> li
     if kind == "format":
         return [at(f'"{instance}" is not a real date', "write dates as YYYY-MM-DD, e.g. 2022-08-09")]
     if kind == "enum":
-        return [at(f'"{instance}" is not allowed', "use one of: " + ", ".join(map(str, value)))]
+        return [at(f'"{instance}" is not allowed', _enum_hint(error))]
     if kind == "minLength":
         return [at("must not be empty", _describe_field(error.schema))]
     if kind in ("minItems", "maxItems"):
@@ -168,6 +168,17 @@ def _explain(document: YamlDocument, error: ValidationError, fields: dict) -> li
     if kind == "minimum":
         return [at(f"must be at least {value}, got {instance}")]
     return [at(error.message)]
+
+
+def _enum_hint(error: ValidationError) -> str:
+    """Which value was meant: a maintainer often writes the Chinese (已失效 for expired), which the field's
+    description gives beside each value: `expired (已失效, 废止)`."""
+    values, instance = error.validator_value, str(error.instance).strip()
+    names = dict(re.findall(r"\b([a-z][a-z-]*) \(([^)]*)\)", error.schema.get("description", "")))
+    meant = [v for v in values if instance in re.split(r"[,，、:;]\s*", names.get(v, ""))]
+    if meant:
+        return f"write it as {error.absolute_path[-1]}: {meant[0]}" if error.absolute_path else f"write {meant[0]}"
+    return "use one of: " + ", ".join(f"{v} ({names[v].split(',')[0]})" if v in names else str(v) for v in values)
 
 
 # Fields of an earlier layout, and what took their place.

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from .conversion_rules import check_conversion, check_terms
+from .validity import check_validity
 from .load import MEASURES_DIR, SOURCES_DIR, Loaded
 from ..diagnostics import Diagnostic
 from ..editions import EDITIONS, Edition
@@ -68,6 +69,7 @@ def check_references(loaded: Loaded, memo: ReferenceMemo | None = None,
                                       f"{loaded.document(first).path}", _own_number(loaded, measure, first)))
         problems += hit[2]
     memo.measures = kept
+    problems += check_validity(loaded, {m.id: m for m in content.measures})
     problems += _category_counts(loaded)
     by_code = {e.code: e for e in editions}
     conversion = check_conversion(loaded, by_code)

@@ -11,21 +11,24 @@ from bisect import bisect_left
 from collections import defaultdict
 from copy import copy
 
-from ..model import Content, Measure, Term
+from ..model import STATUSES, Content, Measure, Term
 from ..urls import PageKey
 from .views import Coverage, Counted, MeasureRef, Named, Section
 
 RELATED_LIMIT = 6
-LIST_KINDS = ("source", "topic", "unit", "category")
+LIST_KINDS = ("source", "topic", "unit", "category", "status")
 
 
 class Index:
     """Lookups over one edition's content, built once: no page scans all measures."""
 
-    def __init__(self, content: Content, known: dict[str, MeasureRef] | None = None):
+    def __init__(self, content: Content, known: dict[str, MeasureRef] | None = None,
+                 status_names: dict[str, str] | None = None):
         """`known` (measure id -> ref, read only: the last build's Index.by_id) lets an unchanged
-        measure keep its ref object, so pages that show it compare equal to the last build's."""
+        measure keep its ref object, so pages that show it compare equal to the last build's.
+        `status_names`: what the edition calls each status (STATUSES), an interface string."""
         self.content = content
+        self.status_names = status_names or {s: s for s in STATUSES}
         self.sources = {s.id: s for s in content.sources}
         self.topics = {t.id: t for t in content.topics}
         self.units = {u.id: u for u in content.units}
@@ -38,7 +41,9 @@ class Index:
         self._counted: dict[str, tuple[Counted, ...]] = {}
         self._coverage: dict[str, Coverage] = {}
         self._named: dict[str, tuple[Named, ...]] = {}
-        self.by_source, self.by_topic, self.by_unit, self.by_category = (defaultdict(list) for _ in range(4))
+        self.by_source, self.by_topic, self.by_unit, self.by_category, self.by_status = (defaultdict(list)
+                                                                                        for _ in range(5))
+        self.supersedes: dict[str, list[str]] = defaultdict(list)  # measure id -> ids of the measures it replaces
         self.position: dict[tuple[str, str], int] = {}  # (topic, measure id) -> place in by_topic
         for ref in self.refs:
             m = ref.measure
@@ -50,6 +55,10 @@ class Index:
                 self.by_unit[u].append(ref)
             if m.category:
                 self.by_category[m.category].append(ref)
+            if m.status:
+                self.by_status[m.status].append(ref)
+            if m.superseded_by:
+                self.supersedes[m.superseded_by].append(m.id)
 
     def _ref(self, m: Measure) -> MeasureRef:
         source = self.sources[m.source]
@@ -87,7 +96,7 @@ class Index:
                 elif present:
                     del members[at]
         new.refs = tuple(refs)
-        new.by_source, new.by_topic, new.by_unit, new.by_category = (groups[kind] for kind in LIST_KINDS)
+        new.by_source, new.by_topic, new.by_unit, new.by_category, new.by_status = (groups[kind] for kind in LIST_KINDS)
         new.position = dict(self.position)
         for section in copied:
             if section.kind == "topic":
@@ -100,7 +109,7 @@ class Index:
     def lists(self, kind: str) -> dict[str, list[MeasureRef]]:
         """The measures of each source document, topic, unit or category (a LIST_KINDS kind), by its id."""
         return {"source": self.by_source, "topic": self.by_topic, "unit": self.by_unit,
-                "category": self.by_category}[kind]
+                "category": self.by_category, "status": self.by_status}[kind]
 
     def counted(self, kind: str) -> tuple[Counted, ...]:
         """Each topic, unit or category with its number of measures (computed once per kind)."""
@@ -109,6 +118,9 @@ class Index:
                 items = (Counted(PageKey("topic", t.id), t.name, len(self.by_topic[t.id])) for t in self.content.topics)
             elif kind == "unit":
                 items = (Counted(PageKey("unit", u.id), u.name, len(self.by_unit[u.id])) for u in self.content.units)
+            elif kind == "status":  # only those some measure declares
+                items = (Counted(PageKey("status", s), self.status_names[s], len(self.by_status[s]))
+                         for s in STATUSES if self.by_status.get(s))
             else:
                 items = (Counted(PageKey("category", c.id), c.name, len(self.by_category[c.id]), s.short_title)
                          for s in self.content.sources for c in s.categories)
@@ -158,7 +170,8 @@ class Index:
 def memberships(m: Measure) -> list[Section]:
     """The lists a measure is on."""
     return ([Section("source", m.source)] + [Section("topic", t) for t in m.topics]
-            + [Section("unit", u) for u in m.units] + ([Section("category", m.category)] if m.category else []))
+            + [Section("unit", u) for u in m.units] + ([Section("category", m.category)] if m.category else [])
+            + ([Section("status", m.status)] if m.status else []))
 
 
 def term_ids(measure: Measure, terms: tuple[Term, ...]) -> tuple[str, ...]:

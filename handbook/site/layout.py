@@ -62,8 +62,9 @@ def changed_in_place(old: Content, new: Content) -> list[int] | None:
     changed = [i for i, (a, b) in enumerate(zip(old.measures, new.measures)) if a is not b]
     for i in changed:
         a, b = old.measures[i], new.measures[i]
-        if (a.id, a.source, a.number) != (b.id, b.source, b.number):
-            return None
+        if (a.id, a.source, a.number, a.status, a.superseded_by) != (b.id, b.source, b.number, b.status,
+                                                                      b.superseded_by):
+            return None  # a status shows in the lists' filters and the search page's, a successor on two pages
     return changed
 
 
@@ -136,10 +137,13 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
     sections[ALL] = tuple(pages)
     again = set(ids) | related_changed | _showing(index, ids, across.related)
     by_source: dict[str, list[str]] = defaultdict(list)
-    for id in ids:  # its neighbours link to it
+    for id in ids:  # its neighbours link to it, and so do its successor and the measures it supersedes
         refs = index.by_source[index.by_id[id].measure.source]
         at = _place(refs, id)
         again.update(refs[j].measure.id for j in (at - 1, at + 1) if 0 <= j < len(refs))
+        again.update(index.supersedes.get(id, ()))
+        if index.by_id[id].measure.superseded_by:
+            again.add(index.by_id[id].measure.superseded_by)
     for id in again:
         by_source[index.by_id[id].measure.source].append(id)
     for source, members in by_source.items():

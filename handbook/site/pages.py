@@ -15,7 +15,7 @@ import re
 from itertools import zip_longest
 
 from ..editions import Edition
-from ..model import Measure
+from ..model import STATUSES, Measure
 from ..urls import PageKey
 from .index import Index
 from .views import (AboutView, AllMeasuresView, Counted, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
@@ -48,6 +48,11 @@ class Translated:
     english: dict[str, Measure]  # as the translated edition shows them (Measure.translation says how)
     chinese_lang: str  # the source edition's
     english_lang: str
+
+
+def status_names(strings: dict[str, str]) -> dict[str, str]:
+    """What the edition calls each status (model.STATUSES): 现行有效, 已被取代, 已失效."""
+    return {status: strings[f"status_{status.replace('-', '_')}"] for status in STATUSES}
 
 
 def paginated(refs, page_size: int):
@@ -86,6 +91,7 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
     sections: dict[Section, tuple[Page, ...]] = {FIXED: fixed_pages(index, strings, across)}
     keys = [Section("source", s.id) for s in content.sources] + [Section("topic", t.id) for t in content.topics]
     keys += [Section("category", c_id) for c_id in index.categories] + [Section("unit", u.id) for u in content.units]
+    keys += [Section("status", c.key.id) for c in index.counted("status")]
     for key in keys:
         sections[key] = list_pages(index, key, page_size)
     sections[ALL] = all_measures_pages(index, strings, page_size)
@@ -111,7 +117,7 @@ def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[
 def facet_ids(index: Index) -> dict[str, dict[str, str]]:
     """Each search facet's values by id, as this edition names them (the index filters by name)."""
     out = {"source": {s.id: s.short_title for s in index.content.sources}}
-    out.update({kind: {c.key.id: c.name for c in index.counted(kind)} for kind in ("category", "topic", "unit")})
+    out.update({kind: {c.key.id: c.name for c in index.counted(kind)} for kind in ("category", "topic", "unit", "status")})
     return out
 
 
@@ -165,7 +171,7 @@ def all_measures_pages(index: Index, strings: dict[str, str], page_size: int | N
     index.refs), only the pages they are on."""
     page_size = page_size or PAGE_SIZE
     facets = (("source", tuple(Named(PageKey("source", s.id), s.short_title) for s in index.content.sources)),
-              *((kind, index.named(kind)) for kind in ("topic", "category", "unit")))
+              *((kind, index.named(kind)) for kind in ("topic", "category", "unit", "status")))
     pages = paginated(index.refs, page_size) if showing is None else (  # an edit: only its pages, not all N
         _page_of(index.refs, number, page_size) for number in sorted({i // page_size + 1 for i in showing}))
     return tuple(Page(PageKey("measures", "", pagination.number), "all.html", strings["all_measures"],
@@ -190,6 +196,8 @@ def list_pages(index: Index, section: Section, page_size: int | None = None) -> 
     elif kind == "category":
         source, category = index.categories[id]
         name, description, refs = category.name, "", index.by_category[id]
+    elif kind == "status":
+        name, description, refs = index.status_names[id], "", index.by_status[id]
     else:
         name, description, refs = index.units[id].name, "", index.by_unit[id]
     return tuple(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
@@ -201,9 +209,12 @@ def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -
     """The page of refs[i], one of a source document's measures in order (`refs`)."""
     ref = refs[i]
     original = across.translation.originals[ref.measure.id] if ref.measure.translation else None
+    m = ref.measure
     view = MeasureView(ref, refs[i - 1] if i else None, refs[i + 1] if i + 1 < len(refs) else None,
-                       tuple(index.by_id[other] for other in across.related[ref.measure.id]),
-                       tuple(index.terms[term] for term in across.terms.get(ref.measure.id, ())), original, len(refs))
+                       tuple(index.by_id[other] for other in across.related[m.id]),
+                       tuple(index.terms[term] for term in across.terms.get(m.id, ())), original, len(refs),
+                       index.by_id[m.superseded_by] if m.superseded_by else None,
+                       tuple(index.by_id[other] for other in index.supersedes.get(m.id, ())))
     return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
 
 

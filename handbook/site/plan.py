@@ -19,7 +19,7 @@ from ..search.shards import Shard, shard_modulus, shard_number
 from ..urls import PageKey, Urls, file_path, page_path
 from .index import Index, related_ids, term_ids
 from .layout import Layout, changed_in_place, full_layout, same_pages, updated_layout, updated_related
-from .pages import Across, Translated
+from .pages import Across, Translated, status_names
 from .views import MeasureRef, Page
 from .strings import edition_strings
 
@@ -172,7 +172,7 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     if before and before.shared == shared and before.bundles == bundles:
         changed = changed_in_place(before.layout.index.content, content)
     if changed is None:
-        index = Index(content, before.layout.index.by_id if before else None)
+        index = Index(content, before.layout.index.by_id if before else None, status_names(t))
         relations, _ = relate(index, None, None)
         layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation))
         dirty = tuple(layout.pages)

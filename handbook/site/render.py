@@ -23,6 +23,7 @@ from ..urls import PageKey, Urls, edit_url, file_path, page_path, root_file
 from . import wording
 from .anchors import Labels, anchors_plugin, paragraph_sentence_counts
 from .citation import citation, jsonld
+from .pages import status_names
 from .plan import EditionPlan, Plan
 from .strings import load_strings
 from .views import MeasureView, Page
@@ -229,6 +230,7 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "edit_url": lambda measure: (edit_url(edition.site.repo_url, edition.site.edit_uri, measure.file)
                                      if edition.site.repo_url and measure.file else None),
         "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
+        "status_name": lambda status: status_names(edition.t)[status],
     }
 
 

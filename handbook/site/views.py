@@ -144,6 +144,8 @@ class MeasureView:
     terms: tuple[Term, ...] = ()  # the termbase's concepts the measure writes, in reading order
     original: Measure | None = None  # in a translated edition: the Chinese it translates (the source's)
     of: int = 0  # how many measures its source document has (第5项 / 共39项)
+    successor: MeasureRef | None = None  # the measure that supersedes it (its superseded_by)
+    supersedes: tuple[MeasureRef, ...] = ()  # the measures it replaces
 
     def regional_terms(self, edition_code: str) -> tuple[tuple[Term, str], ...]:
         """(term, the region's word) for the measure's terms whose word in the edition's region differs
