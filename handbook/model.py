@@ -229,6 +229,36 @@ class SignOff:
     reviewed: tuple[str, ...]  # "<digest> <choice> <context>[ — <note>]": the digest is what counts
 
 
+# What changed in a measure, from the repository's history (handbook/history/): the first version,
+# its official title or text, its other facts from the document (category, units, scope, validity),
+# its topics (editorial), its translation (editorial, shown in the translated edition), and its
+# conversion into one Traditional edition (content/conversion.yaml changed what that edition shows).
+CHANGE_KINDS = ("added", "text", "details", "topics", "translation", "conversion")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit's change of one kind to one measure."""
+
+    commit: str  # its full hash
+    when: datetime.datetime  # when it landed (the committer's date, with its offset)
+    measure: str  # the measure's id
+    kind: str  # a CHANGE_KINDS kind
+    edition: str = ""  # the edition it shows in (a translation's, a conversion's); "" for every edition
+    before: tuple[str, str] = ()  # (title, text) before it, for text, translation and conversion
+    after: tuple[str, str] = ()  # and after: Simplified for text, as the edition shows it for the others
+
+
+@dataclass(frozen=True)
+class History:
+    """The content's history as git has it: every change to every measure, newest first."""
+
+    changes: tuple[Change, ...] = ()
+    state: str = "none"  # "none" (no git: a tarball), "complete", or "shallow" (a shallow clone)
+    since: datetime.date | None = None  # shallow: the day of the oldest commit there is
+    head: str = ""  # the commit it was read at
+
+
 @dataclass(frozen=True)
 class Handbook:
     """Everything the build needs from content/, validated."""
@@ -241,6 +271,7 @@ class Handbook:
     reviewed: tuple = ()  # (edition code, review.Summary): how many conversion decisions are signed off
     editions: tuple[Edition, ...] = EDITIONS  # the first is the source (editions.py)
     translated: tuple = ()  # (edition code, translations.TranslationSummary) of each translated edition
+    history: History = History()  # from git, read by the build (history/): none without a repository
 
     @property
     def source_edition(self) -> Edition:

@@ -14,9 +14,10 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units",
-           "status": "status", "parallel": "parallel"}  # parallel: a measure's Chinese and its translation, paragraph by paragraph
+           "status": "status", "parallel": "parallel", "history": "changes"}  # history: a measure's revisions  # parallel: a measure's Chinese and its translation, paragraph by paragraph
 # A folder's own page lists what the folder holds: measures/ lists every measure (paginated), topics/ every topic.
-INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categories": "category", "units": "unit"}
+INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categories": "category", "units": "unit",
+           "changes": "history"}  # changes/: every measure's revisions, newest first
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/

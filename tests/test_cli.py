@@ -109,7 +109,7 @@ def test_build_prints_a_line_per_stage_and_with_verbose_per_file(tmp_path):
     out = io.StringIO()
     build(ROOT, ROOT / "content", tmp_path / "site", progress=Progress(out))
     lines = out.getvalue().splitlines()
-    assert [line.split()[0] for line in lines] == ["check", "convert", "render", "index"]
+    assert [line.split()[0] for line in lines] == ["check", "history", "convert", "render", "index"]
     assert all(re.match(r"\w+ +\d+ ms  \S", line) for line in lines)
     assert "57 measures, 2 sources, 17 units, 16 topics" in lines[0]
     assert "\r" not in out.getvalue()  # not a terminal: no progress bars

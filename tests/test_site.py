@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,7 +75,17 @@ def test_variant_switch_points_at_the_same_page(site):
             relative = page.relative_to(out / edition.code).as_posix().removesuffix("index.html")
             facts = read_page(page)
             assert facts.lang == edition.lang, page
-            assert facts.variant_links == [f"{prefix}{v.code}/{relative}" for v in EDITIONS], page
+            same = [f"{prefix}{v.code}/{relative}" for v in EDITIONS]
+            if relative.startswith("changes/"):  # each edition has its own revisions: where another edition
+                # has no such page (its changes fill fewer pages), the switch goes to its nearest page
+                nearest = [s if (out / s.removeprefix(prefix) / "index.html").is_file()
+                           else re.sub(r"(changes/)(page/\d+/|[^/]+/)$", r"\1", s) for s in same]
+                if relative.count("/") == 2 and not relative.startswith("changes/page/"):  # a measure's history
+                    nearest = [s if (out / s.removeprefix(prefix) / "index.html").is_file()
+                               else s.replace("/changes/", "/measures/") for s in same]
+                assert facts.variant_links == nearest, page
+            else:
+                assert facts.variant_links == same, page
 
 
 def test_pages_need_no_third_party_requests(root_site):
@@ -242,20 +253,30 @@ def test_sitemap_and_feeds_are_well_formed(site):
     defaults = set()
     for url in urls:
         links = {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
-        assert set(links) == {e.lang for e in EDITIONS} | {"x-default"}
-        assert target_file(out, prefix, url.find("s:loc", ns).text).is_file()
+        loc = url.find("s:loc", ns).text
+        assert target_file(out, prefix, loc).is_file()
+        # Every edition that has the page (all of them, but for a page of changes only some have), no other.
+        having = {e.lang for e in EDITIONS if urlsplit(loc).path == prefix or
+                  target_file(out, prefix, re.sub(r"/(zh-hans|zh-hk|zh-tw|en)/", f"/{e.code}/", loc, count=1)).is_file()}
+        assert set(links) == having | {"x-default"}, loc
         defaults.add(links["x-default"])
         # The page named x-default names the same pages back (hreflang is only kept when reciprocated).
         named = target_file(out, prefix, links["x-default"]).read_text(encoding="utf-8")
         for lang, href in links.items():
             assert f'<link rel="alternate" hreflang="{lang}" href="{href}">' in named
     assert any(urlsplit(d).path == prefix for d in defaults)  # the root chooser, for the home pages
+    atom = "{http://www.w3.org/2005/Atom}"
     for edition in EDITIONS:
         feed = ET.parse(out / edition.code / "feed.xml").getroot()
-        entries = feed.findall("{http://www.w3.org/2005/Atom}entry")
-        assert len(entries) == 50  # the newest: all 18 of 穗府函〔2022〕183号 first
-        assert entries[0].find("{http://www.w3.org/2005/Atom}id").text.endswith("/measures/nansha-batch6-18/")
+        entries = feed.findall(f"{atom}entry")
         assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == edition.lang
+        if (out / edition.code / "changes").is_dir():  # built from a clone: what changed, newest first
+            updated = [e.findtext(f"{atom}updated") for e in entries]
+            assert 0 < len(entries) <= 50 and updated == sorted(updated, key=datetime.fromisoformat, reverse=True)
+            assert all("/changes/" in e.findtext(f"{atom}id") for e in entries)
+        else:  # from a copy without git: the newest measures, all 18 of 穗府函〔2022〕183号 first
+            assert len(entries) == 50
+            assert entries[0].findtext(f"{atom}id").endswith("/measures/nansha-batch6-18/")
 
 
 def test_two_builds_are_byte_identical(root_site, tmp_path):

@@ -139,7 +139,8 @@ def test_every_placeholder_a_template_shows_is_filled():
                     and re.search(r'\sdata-[a-z-]+="$', before.data)
                 assert handed, f"{where} is shown without | fill(...) of {sorted(wanted[key])}"
     in_python = {"citation": "citation.py", "measure_count": "render.py", "parallel_title": "pages.py",
-                 "sentence_ref": "render.py", "paragraph_sentence_ref": "render.py", "paragraph_ref": "render.py"}
+                 "sentence_ref": "render.py", "paragraph_sentence_ref": "render.py", "paragraph_ref": "render.py",
+                 "history_title": "history.py"}
     for key, module in in_python.items():  # filled in Python: t["key"] or strings["key"] handed to fill(...)
         code = (ROOT / "handbook/site" / module).read_text(encoding="utf-8")
         call = re.search(r'fill\((?:[^()\n]*?)\["%s"\](.*?)\)\n' % key, code, re.S)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -91,7 +92,7 @@ class Builder:
         if not self.keep_state:
             self.state = SiteState()
         self.progress.stages = []
-        handbook = self._check()
+        handbook = self._history(self._check())
         templates, templates_changed = self._templates()
         clean = self._clean_needed(handbook)
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the plan
@@ -119,6 +120,17 @@ class Builder:
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")
         return handbook
+
+    def _history(self, handbook: Handbook) -> Handbook:
+        """The handbook with its history from git (pages say when each measure changed, and how)."""
+        with self.progress.stage("history") as stage:
+            history = self.state.content_history(self.content_dir, handbook.editions)
+            commits = len({c.commit for c in history.changes})
+            stage.summary = {"none": "no git history here (a copy, not a clone): pages say so",
+                             "shallow": f"{len(history.changes)} changes in {commits} commits since "
+                                        f"{history.since} (a shallow clone)"}.get(
+                history.state, f"{len(history.changes)} changes in {commits} commits")
+        return replace(handbook, history=history)
 
     def _templates(self) -> tuple[Templates, bool]:
         """The templates, and whether they changed since the last build (every page is rendered again)."""

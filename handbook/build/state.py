@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from ..content.validate import ReferenceMemo
 from ..convert.converter import Converters
 from ..convert.review import Reviewer
-from ..model import Handbook
+from ..history import git
+from ..history.read import read_history
+from ..model import Handbook, History
 from ..search.queries import query_table_files, searchable_texts
 from ..search.shards import Shard
 from ..search.vocabulary import WrittenWords, vocabulary_files
@@ -42,6 +45,16 @@ class SiteState:
     plan: Plan | None = None  # the plan of the site on disk: None until a build succeeded
     on_disk: Emitted | None = None  # every file on disk, and every index document
     stale: set[Shard] = field(default_factory=set)  # bundles whose documents changed since they were indexed
+    history: tuple = (None, History())  # (the commit and editions it was read at, the content's history)
+
+    def content_history(self, content_dir: Path, editions: tuple) -> History:
+        """The content's history (history/read.py), read again only when the repository's HEAD moved: the
+        same object otherwise, so the plan knows nothing changed."""
+        repo = git.repository(content_dir)
+        key = (git.head(repo) if repo else None, editions)
+        if key[0] is None or self.history[0] != key:
+            self.history = (key, read_history(content_dir, editions))
+        return self.history[1]
 
     def query_tables(self, handbook: Handbook) -> dict[str, bytes]:
         """The search page's conversion tables, made again only when the searchable text changed."""

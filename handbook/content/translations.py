@@ -31,7 +31,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic
 from ..editions import CJK_CHARACTERS, Edition, Translation
 from ..model import Category, Measure, MeasureTranslation, Source, Term, Topic, Unit, text_digest as digest
-from .history import chinese_change
+from ..history.translated import chinese_change
 from .load import TRANSLATIONS_DIR, Loaded
 
 

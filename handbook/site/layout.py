@@ -16,7 +16,8 @@ same order, the same documents, topics and units). Then only these change:
 - the pages of the measure, of its neighbours in its document (they link
   to it), and of the measures whose related measures changed or include it;
   its parallel page (its Chinese beside its translation);
-- the feed (the same measures, some of them changed).
+- its history page, and the list of changes (they show its title);
+- the feed (the same measures or revisions, some of them changed).
 
 Anything else (a measure added, removed, moved or renumbered; a document,
 topic, unit or translation edited) lays out everything again: a translation
@@ -31,9 +32,10 @@ from dataclasses import dataclass
 
 from ..model import Content, same_objects
 from .index import RELATED_LIMIT, Index, memberships
-from .pages import (Across, all_measures_pages, edition_sections, feed_entries, fixed_pages, list_pages,
+from .history import history_pages
+from .pages import (Across, all_measures_pages, changes_list, edition_sections, feed_entries, fixed_pages, list_pages,
                     measure_page, parallel_page)
-from .views import ALL, FIXED, MeasureRef, Page, Section
+from .views import ALL, CHANGES, FIXED, MeasureRef, Page, Revision, Section
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class Layout:
 
     index: Index
     sections: dict[Section, tuple[Page, ...]]
-    feed: tuple[MeasureRef, ...]
+    feed: tuple[tuple[Revision | None, MeasureRef], ...]
 
     @property
     def pages(self):
@@ -50,7 +52,7 @@ class Layout:
 
 
 def full_layout(index: Index, strings: dict[str, str], across: Across, page_size: int | None = None) -> Layout:
-    return Layout(index, edition_sections(index, strings, across, page_size), feed_entries(index))
+    return Layout(index, edition_sections(index, strings, across, page_size), feed_entries(index, across))
 
 
 def changed_in_place(old: Content, new: Content) -> list[int] | None:
@@ -153,6 +155,17 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
             pages[at] = measure_page(index, refs, at, across)
             fresh.append(pages[at])
         sections[Section("measures", source)] = tuple(pages)
+    if CHANGES in sections:  # the list of changes shows every measure's title; a history page, its own
+        sections[CHANGES] = changes_list(index, strings, across)
+        fresh.extend(sections[CHANGES])
+        for id in ids:
+            section = Section("history", index.by_id[id].measure.source)
+            pages = list(sections[section])
+            for at, page in enumerate(pages):
+                if page.key.id == id:
+                    pages[at], = history_pages([index.by_id[id]], across.histories, strings)
+                    fresh.append(pages[at])
+            sections[section] = tuple(pages)
     if across.translation is not None:  # a parallel page shows only its own measure
         for id in ids:
             source = index.by_id[id].measure.source
@@ -161,8 +174,7 @@ def updated_layout(old: Layout, index: Index, strings: dict[str, str], across: A
             pages[at] = parallel_page(refs[at], strings, across)
             fresh.append(pages[at])
             sections[Section("parallel", source)] = tuple(pages)
-    feed = tuple(index.by_id[ref.measure.id] for ref in old.feed)  # ordered by date and number: unchanged
-    return Layout(index, sections, feed), fresh
+    return Layout(index, sections, feed_entries(index, across)), fresh
 
 
 def _place(refs: list[MeasureRef], id: str) -> int:

@@ -15,11 +15,13 @@ import re
 from itertools import zip_longest
 
 from ..editions import Edition
-from ..model import STATUSES, Measure
+from ..model import STATUSES, History, Measure
 from ..urls import PageKey
+from .history import changes_pages, history_pages, measure_history, newest_revisions
 from .index import Index
 from .views import (AboutView, AllMeasuresView, Counted, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
-                    MeasureRef, MeasureView, Page, Pagination, ParallelView, SearchView, Section, SourceView, ALL, FIXED)
+                    MeasureHistory, MeasureRef, MeasureView, Page, Pagination, ParallelView, Revision, SearchView, Section,
+                    SourceView, ALL, CHANGES, FIXED)
 from .wording import fill
 
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
@@ -38,6 +40,8 @@ class Across:
     editions: tuple[Edition, ...] = ()
     translation: Translated | None = None  # the measures' translation, for parallel pages and translated editions
     translated: tuple = ()  # (edition code, translations.TranslationSummary): what the about page says
+    histories: dict[str, MeasureHistory] = field(default_factory=dict)  # measure id -> its revisions here
+    history: History = History()  # the content's history: its state, and the order of its commits
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,16 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
     if across.translation is not None:
         for source_id, refs in index.by_source.items():
             sections[Section("parallel", source_id)] = tuple(parallel_page(ref, strings, across) for ref in refs)
+    if across.history.state != "none":
+        for source_id, refs in index.by_source.items():
+            sections[Section("history", source_id)] = history_pages(refs, across.histories, strings)
+        sections[CHANGES] = changes_list(index, strings, across)
     return sections
+
+
+def changes_list(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
+    return changes_pages(newest_revisions(index, across.histories, across.history), across.history,
+                         strings["changes_title"], paginated)
 
 
 def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
@@ -214,7 +227,8 @@ def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -
                        tuple(index.by_id[other] for other in across.related[m.id]),
                        tuple(index.terms[term] for term in across.terms.get(m.id, ())), original, len(refs),
                        index.by_id[m.superseded_by] if m.superseded_by else None,
-                       tuple(index.by_id[other] for other in index.supersedes.get(m.id, ())))
+                       tuple(index.by_id[other] for other in index.supersedes.get(m.id, ())),
+                       measure_history(across.histories, across.history, m.id))
     return Page(ref.key, "measure.html", ref.measure.title, view, summary(ref.measure.text))
 
 
@@ -239,10 +253,13 @@ def paragraph_texts(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"\n\s*\n", text) if p.strip())
 
 
-def feed_entries(index: Index) -> tuple[MeasureRef, ...]:
-    """The newest measures: by document date, then number, newest first."""
+def feed_entries(index: Index, across: Across) -> tuple[tuple[Revision | None, MeasureRef], ...]:
+    """What changed, newest first (history.py); without a history, the newest measures by document date
+    (then number), each as (None, its ref)."""
+    if across.history.state != "none":
+        return newest_revisions(index, across.histories, across.history)[:FEED_SIZE]
     newest = sorted(index.refs, key=lambda r: (r.source.date, r.source.id, r.measure.number), reverse=True)
-    return tuple(newest[:FEED_SIZE])
+    return tuple((None, ref) for ref in newest[:FEED_SIZE])
 
 
 @lru_cache(maxsize=1 << 16)  # a rebuild asks again for every measure's

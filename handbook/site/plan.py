@@ -14,13 +14,14 @@ from functools import cached_property
 
 from ..convert.converter import Converter, convert_content, edition_converter
 from ..editions import Edition
-from ..model import Content, Handbook, Measure, SiteSettings, Term
+from ..model import Content, Handbook, History, Measure, SiteSettings, Term
 from ..search.shards import Shard, shard_modulus, shard_number
 from ..urls import PageKey, Urls, file_path, page_path
 from .index import Index, related_ids, term_ids
 from .layout import Layout, changed_in_place, full_layout, same_pages, updated_layout, updated_related
 from .pages import Across, Translated, status_names
-from .views import MeasureRef, Page
+from .history import edition_revisions
+from .views import MeasureRef, Page, Revision
 from .strings import edition_strings
 
 
@@ -47,14 +48,23 @@ class EditionPlan:
     files: frozenset[str]  # its page files
     redo: tuple[Page, ...]  # the pages whose inputs differ from the previous plan's
     feed_again: bool
+    history: History = History()  # what it was laid out with: another history lays it out again
 
     @property
     def site(self) -> SiteSettings:
         return self.shared.site
 
     @property
-    def feed(self) -> tuple[MeasureRef, ...]:  # the newest measures
+    def feed(self) -> tuple[tuple[Revision | None, MeasureRef], ...]:  # what changed, newest first
         return self.layout.feed
+
+    def nearest(self, key: PageKey) -> PageKey:
+        """The page itself if the edition has it, else its nearest: the first page of its list, the measure
+        it is about, the home page (the edition's own revisions fill its history pages and changes/)."""
+        for candidate in (key, PageKey(key.kind, key.id), PageKey("measure", key.id)):
+            if candidate in self.pages:
+                return candidate
+        return PageKey("home")
 
 
 @dataclass(frozen=True)
@@ -84,7 +94,7 @@ class Plan:
     shard_numbers: tuple[int, ...]  # the bundles with at least one measure
     relations: Relations
     terms: dict[str, TermsOf]  # measure id -> its terms
-    sitemap: tuple  # (the pages' keys, urls): the sitemap changes only when pages come or go
+    sitemap: tuple  # ((page key, codes of the editions that have it), …), urls: changes when pages come or go
     sitemap_again: bool
 
     @cached_property
@@ -94,6 +104,10 @@ class Plan:
     @cached_property
     def by_code(self) -> dict[str, Edition]:
         return {e.code: e for e in self.declared}
+
+    def having(self, key: PageKey) -> tuple[Edition, ...]:
+        """The editions that have this page (the home page: all of them)."""
+        return tuple(p.edition for p in self.editions if key in p.pages or key.kind == "home")
 
     def shards(self) -> list[Shard]:
         """Every index bundle the site has: those with at least one measure, in each edition."""
@@ -133,10 +147,16 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
         bundles = tuple(urls.search_bundle(Shard(edition.code, n).folder) for n in numbers)
         editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before,
                                       translation))
-    keys = tuple(page.key for page in editions[0].layout.pages)
-    sitemap = (keys, urls)
+    sitemap = (_sitemap_keys(editions), urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
                 previous is None or previous.sitemap != sitemap)
+
+
+def _sitemap_keys(editions: list[EditionPlan]) -> tuple[tuple[PageKey, tuple[str, ...]], ...]:
+    """Every page of the site, in the first edition's order (then those only later editions have), with the
+    editions that have it: most pages are in all of them; a page of changes may be in some."""
+    keys = list(dict.fromkeys(page.key for p in editions for page in p.layout.pages))
+    return tuple((key, tuple(p.edition.code for p in editions if key in p.pages)) for key in keys)
 
 
 def _translation(handbook: Handbook, converter) -> Translated | None:
@@ -168,18 +188,19 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     content = convert_content(handbook.content, convert)
     t = edition_strings(strings, edition, convert, handbook.source_edition)
     shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls)
+    histories = edition_revisions(handbook.history, edition, convert, handbook.source_edition.lang)
     changed = None
-    if before and before.shared == shared and before.bundles == bundles:
+    if before and before.shared == shared and before.bundles == bundles and before.history is handbook.history:
         changed = changed_in_place(before.layout.index.content, content)
     if changed is None:
         index = Index(content, before.layout.index.by_id if before else None, status_names(t))
         relations, _ = relate(index, None, None)
-        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation))
+        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation, histories))
         dirty = tuple(layout.pages)
     else:
         index = before.layout.index.updated(content, changed)
         relations, differ = relate(index, before.layout, changed)
-        across = _across(handbook, relations, terms, bundles, translation)
+        across = _across(handbook, relations, terms, bundles, translation, histories)
         layout, fresh = updated_layout(before.layout, index, t, across, differ, changed)
         dirty = tuple(fresh)
     kept = before is not None and same_pages(before.layout, layout)  # no page came or went
@@ -192,13 +213,13 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     redo = tuple(page for page in dirty
                  if before is None or before.shared != shared or before.pages.get(page.key) != page)
     feed_again = before is None or before.shared != shared or before.feed != layout.feed
-    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again)
+    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again, handbook.history)
 
 
 def _across(handbook: Handbook, relations: Relations, terms: dict, bundles: tuple[str, ...],
-            translation: Translated | None) -> Across:
+            translation: Translated | None, histories: dict) -> Across:
     return Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions, translation,
-                  handbook.translated)
+                  handbook.translated, histories, handbook.history)
 
 
 class _Relate:

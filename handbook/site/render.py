@@ -22,7 +22,8 @@ from ..editions import CJK_CHARACTERS, Edition
 from ..urls import PageKey, Urls, edit_url, file_path, page_path, root_file
 from . import wording
 from .anchors import Labels, anchors_plugin, paragraph_sentence_counts
-from .citation import citation, jsonld
+from .citation import citation, jsonld, nested
+from .diff import side_by_side
 from .pages import status_names
 from .plan import EditionPlan, Plan
 from .strings import load_strings
@@ -43,11 +44,14 @@ FEED = PageKey("feed")
 
 @dataclass(frozen=True)
 class Alternate:
-    """The same page in another edition, for the edition switch and hreflang links."""
+    """The same page in another edition, for the edition switch and hreflang links. An edition without
+    that page (a page of changes only the English edition has) is linked at its nearest one instead, and
+    left out of hreflang (`same` is false)."""
 
     edition: Edition
     href: str
     absolute: str
+    same: bool = True
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["zh"] = _chinese_marked
     env.filters["host"] = lambda address: urlsplit(address).netloc  # a link's text: whose site it is
     env.filters["measure_count"] = _measure_count
+    env.filters["nested"] = nested  # a title inside quotation marks: 第2项“率先实行工业项目‘一个部门……’”
+    env.globals["side_by_side"] = side_by_side
     return env
 
 
@@ -171,7 +177,7 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     context = _helpers(plan, edition)
     canonical = urls.absolute(page_path(code, page.key))
     context.update(page=page, view=page.view, canonical=canonical, jsonld=None, citation=None,
-                   alternates=_alternates(urls, plan.declared, page.key), x_default=_x_default(urls, plan, page.key))
+                   alternates=_alternates(urls, plan, page.key), x_default=_x_default(urls, plan, page.key))
     if isinstance(page.view, MeasureView):
         context["citation"] = citation(page.view, edition.t, canonical, edition.edition)
         original = urls.absolute(page_path(plan.declared[0].code, page.key))
@@ -180,10 +186,14 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
 
 
 def render_feed(env: jinja2.Environment, plan: Plan, edition: EditionPlan) -> bytes:
-    sources = edition.content.sources
-    updated = max(s.date for s in sources) if sources else datetime.date(2000, 1, 1)
+    """The edition's changes (history.py), newest first; without a history, its newest measures."""
+    entries, sources = edition.feed, edition.content.sources
+    if entries and entries[0][0] is not None:
+        updated = max(rev.when for rev, _ in entries).isoformat()
+    else:
+        updated = f"{max(s.date for s in sources) if sources else datetime.date(2000, 1, 1)}T00:00:00Z"
     context = _helpers(plan, edition)
-    context.update(entries=edition.feed, updated=f"{updated.isoformat()}T00:00:00Z")
+    context.update(entries=entries, updated=updated)
     return env.get_template("feed.xml").render(**context).encode()
 
 
@@ -194,7 +204,7 @@ def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
     urls = plan.urls
     context = {
         "site": plan.editions[0].site,
-        "alternates": _alternates(urls, plan.declared, PageKey("home")),
+        "alternates": _alternates(urls, plan, PageKey("home")),
         "absolute_root": urls.absolute(""), "x_default": urls.absolute(""),
         "static": urls.static,
         "titles": {p.edition.code: p.site.title for p in plan.editions},
@@ -211,12 +221,18 @@ def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
 
 def _x_default(urls: Urls, plan: Plan, key: PageKey) -> str:
     """The page for a reader of no edition's language: the root chooser for the home pages (it names
-    them all back), the source edition's page for every other page (each edition names it)."""
-    return urls.absolute("") if key.kind == "home" else urls.absolute(page_path(plan.declared[0].code, key))
+    them all back), else the page in the first edition that has it, the source's as a rule (each edition
+    that has the page names it)."""
+    return urls.absolute("") if key.kind == "home" else urls.absolute(page_path(plan.having(key)[0].code, key))
 
 
-def _alternates(urls: Urls, editions: tuple[Edition, ...], key: PageKey) -> list[Alternate]:
-    return [Alternate(e, urls.page(e.code, key), urls.absolute(page_path(e.code, key))) for e in editions]
+def _alternates(urls: Urls, plan: Plan, key: PageKey) -> list[Alternate]:
+    out = []
+    for p in plan.editions:
+        shown = p.nearest(key)
+        out.append(Alternate(p.edition, urls.page(p.edition.code, shown), urls.absolute(page_path(p.edition.code, shown)),
+                             shown == key))
+    return out
 
 
 def _helpers(plan: Plan, edition: EditionPlan) -> dict:
@@ -231,6 +247,7 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
                                      if edition.site.repo_url and measure.file else None),
         "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
         "status_name": lambda status: status_names(edition.t)[status],
+        "has_history": edition.history.state != "none",  # changes/ exists
     }
 
 
@@ -244,10 +261,11 @@ def _names(edition: EditionPlan, names: list[str]) -> str:
 def _render_sitemap(env: jinja2.Environment, plan: Plan) -> bytes:
     urls, keys = plan.urls, plan.sitemap[0]
     entries = []
-    for key in keys:
-        alternates = [(e.lang, urls.absolute(page_path(e.code, key))) for e in plan.declared]
+    for key, codes in keys:
+        having = [plan.by_code[code] for code in codes]
+        alternates = [(e.lang, urls.absolute(page_path(e.code, key))) for e in having]
         alternates.append(("x-default", _x_default(urls, plan, key)))
-        locations = [urls.absolute(page_path(e.code, key)) for e in plan.declared]
+        locations = [urls.absolute(page_path(e.code, key)) for e in having]
         if key.kind == "home":
             locations.insert(0, urls.absolute(""))  # the root chooser: x-default of the home pages
         entries.extend({"loc": loc, "alternates": alternates} for loc in locations)

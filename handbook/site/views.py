@@ -6,6 +6,7 @@ loose dicts, so what a template may use is written down here.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from ..editions import Edition
@@ -136,6 +137,59 @@ class ListingView:
 
 
 @dataclass(frozen=True)
+class Diff:
+    """Two versions of a measure's title and text, side by side (handbook/site/diff.py marks what differs)."""
+
+    kind: str  # text, translation or conversion (model.CHANGE_KINDS)
+    before: tuple[str, str]  # (title, text) as the edition shows them
+    after: tuple[str, str]
+    lang: str = ""  # their language where it is not the page's: the Chinese text on an English page
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One commit's changes to one measure, as an edition shows them (history.py)."""
+
+    commit: str
+    when: datetime.datetime
+    measure: str  # its id
+    kinds: tuple[str, ...]  # model.CHANGE_KINDS, in that order
+    diffs: tuple[Diff, ...] = ()
+
+    @property
+    def anchor(self) -> str:
+        """Its id on the measure's history page: the commit's short hash."""
+        return f"c{self.commit[:12]}"
+
+
+@dataclass(frozen=True)
+class MeasureHistory:
+    """What the repository's history says of one measure in one edition."""
+
+    revisions: tuple[Revision, ...]  # newest first
+    state: str = "none"  # model.History.state
+    since: datetime.date | None = None  # a shallow history's first day
+
+    @property
+    def recent(self) -> tuple[Revision, ...]:
+        """The revisions a measure's page lists (its history page has them all)."""
+        return self.revisions[:5]
+
+    @property
+    def official(self) -> Revision | None:
+        """The newest revision that changed the official text a reader sees (added, reworded, converted)."""
+        return self._last(("added", "text", "conversion"))
+
+    @property
+    def editorial(self) -> Revision | None:
+        """The newest revision of its editorial additions (topics, translation)."""
+        return self._last(("topics", "translation"))
+
+    def _last(self, kinds: tuple[str, ...]) -> Revision | None:
+        return next((r for r in self.revisions if set(r.kinds) & set(kinds)), None)
+
+
+@dataclass(frozen=True)
 class MeasureView:
     ref: MeasureRef
     previous: MeasureRef | None
@@ -146,6 +200,7 @@ class MeasureView:
     of: int = 0  # how many measures its source document has (第5项 / 共39项)
     successor: MeasureRef | None = None  # the measure that supersedes it (its superseded_by)
     supersedes: tuple[MeasureRef, ...] = ()  # the measures it replaces
+    history: MeasureHistory = MeasureHistory(())
 
     def regional_terms(self, edition_code: str) -> tuple[tuple[Term, str], ...]:
         """(term, the region's word) for the measure's terms whose word in the edition's region differs
@@ -163,6 +218,24 @@ class ParallelView:
     english: Measure | None  # the translation; None while there is none
     english_lang: str
     pairs: tuple[tuple[str, str], ...]  # (Chinese paragraph, its translation), Markdown
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """One measure's revisions, each official-text, translation and conversion change side by side."""
+
+    ref: MeasureRef
+    history: MeasureHistory
+
+
+@dataclass(frozen=True)
+class ChangesView:
+    """Every measure's revisions, newest first, a page at a time."""
+
+    entries: tuple[tuple[Revision, MeasureRef], ...]  # this page's
+    pagination: Pagination
+    state: str = "none"
+    since: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +283,7 @@ class Section:
 
 FIXED = Section("fixed")  # home, about, search, glossary, and the indexes of topics, categories, units, sources
 ALL = Section("all")  # measures/: every measure
+CHANGES = Section("changes")  # changes/: every measure's revisions, newest first
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,11 @@ Without git (a tarball), or when no commit has that text, it says so.
 from __future__ import annotations
 
 import difflib
-import subprocess
 from pathlib import Path
 
-import yaml
-
-from .records import build_measure
+from ..content.records import build_measure
+from . import git
+from .read import parsed_version
 
 COMMITS = 200  # versions of a file looked at, newest first
 CONTEXT = 8  # characters shown on each side of a change
@@ -23,11 +22,8 @@ CHANGES = 5  # changes shown; the rest are counted
 
 
 def _git(folder: Path, *args: str) -> str | None:
-    try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
+    out = git.run(folder, *args)
+    return None if out is None else out.decode("utf-8", "replace")
 
 
 def earlier_version(measure_file: Path, wanted: str, digest) -> object | None:
@@ -35,12 +31,8 @@ def earlier_version(measure_file: Path, wanted: str, digest) -> object | None:
     folder, name = measure_file.parent, measure_file.name
     commits = _git(folder, "log", f"-n{COMMITS}", "--format=%H", "--", name)
     for commit in (commits or "").split():
-        text = _git(folder, "show", f"{commit}:./{name}")
-        try:
-            measure = build_measure(yaml.safe_load(text or ""))
-        except Exception:  # a version that does not parse, or lacks a field, is not the one
-            continue
-        if digest(measure) == wanted:
+        measure = parsed_version(_git(folder, "show", f"{commit}:./{name}"), build_measure)
+        if measure is not None and digest(measure) == wanted:  # a version that does not parse is not the one
             return measure
     return None
 

@@ -1,0 +1,1 @@
+"""The content's history, from git: what changed in each measure, when, and how (read.py, changes.py)."""
