@@ -18,7 +18,7 @@ from ..editions import Edition
 from ..model import Measure
 from ..urls import PageKey
 from .index import Index
-from .views import (AboutView, AllMeasuresView, Counted, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
+from .views import (AboutView, AllMeasuresView, Counted, DataView, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
                     MeasureRef, MeasureView, Page, Pagination, ParallelView, SearchView, Section, SourceView, ALL, FIXED)
 from .wording import fill
 
@@ -38,6 +38,7 @@ class Across:
     editions: tuple[Edition, ...] = ()
     translation: Translated | None = None  # the measures' translation, for parallel pages and translated editions
     translated: tuple = ()  # (edition code, translations.TranslationSummary): what the about page says
+    data: DataView | None = None  # this edition's open data page (opendata.publish): its files and their sizes
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,16 @@ def edition_sections(index: Index, strings: dict[str, str], across: Across,
 
 
 def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
-    """The pages that are not lists of measures: home, about, search, the glossary, and the index of each
-    kind of list (they only count measures, so laying them out again after an edit is cheap)."""
+    """The pages that are not lists of measures: home, about, search, the glossary, the open data, and the
+    index of each kind of list (they only count measures, so laying them out again after an edit is cheap)."""
+    data = (Page(PageKey("data"), "data.html", strings["data"], across.data, strings["data_intro"]),) \
+        if across.data else ()
     return (home_page(index), *index_pages(index, strings),
             Page(PageKey("about"), "about.html", strings["about_title"], AboutView(index.content.sources,
                                                                                     across.reviewed, across.translated)),
             Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles, facet_ids(index))),
             Page(PageKey("glossary"), "glossary.html", strings["glossary_title"], glossary(index, across),
-                 strings["glossary_intro"]))
+                 strings["glossary_intro"]), *data)
 
 
 def facet_ids(index: Index) -> dict[str, dict[str, str]]:

@@ -15,12 +15,13 @@ from functools import cached_property
 from ..convert.converter import Converter, convert_content, edition_converter
 from ..editions import Edition
 from ..model import Content, Handbook, Measure, SiteSettings, Term
+from ..opendata.publish import OpenData, open_data
 from ..search.shards import Shard, shard_modulus, shard_number
 from ..urls import PageKey, Urls, file_path, page_path
 from .index import Index, related_ids, term_ids
 from .layout import Layout, changed_in_place, full_layout, same_pages, updated_layout, updated_related
 from .pages import Across, Translated
-from .views import MeasureRef, Page
+from .views import DataView, MeasureRef, Page
 from .strings import edition_strings
 
 
@@ -47,6 +48,7 @@ class EditionPlan:
     files: frozenset[str]  # its page files
     redo: tuple[Page, ...]  # the pages whose inputs differ from the previous plan's
     feed_again: bool
+    data: OpenData  # its open data files (opendata.publish), by path below the site root
 
     @property
     def site(self) -> SiteSettings:
@@ -114,6 +116,10 @@ class Plan:
     def term_ids(self) -> dict[str, tuple[str, ...]]:
         return {id: kept.ids for id, kept in self.terms.items()}
 
+    def data_files(self) -> dict[str, bytes]:
+        """Every edition's open data files, by path below the site root."""
+        return {path: data for p in self.editions for path, data in p.data.files.items()}
+
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
               converter=edition_converter, shard_size: int | None = None) -> Plan:
@@ -168,18 +174,19 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     content = convert_content(handbook.content, convert)
     t = edition_strings(strings, edition, convert, handbook.source_edition)
     shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls)
+    data = open_data(content, edition, handbook.editions, t, urls, terms, shared.site, before.data if before else None)
     changed = None
     if before and before.shared == shared and before.bundles == bundles:
         changed = changed_in_place(before.layout.index.content, content)
     if changed is None:
         index = Index(content, before.layout.index.by_id if before else None)
         relations, _ = relate(index, None, None)
-        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation))
+        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation, data.view))
         dirty = tuple(layout.pages)
     else:
         index = before.layout.index.updated(content, changed)
         relations, differ = relate(index, before.layout, changed)
-        across = _across(handbook, relations, terms, bundles, translation)
+        across = _across(handbook, relations, terms, bundles, translation, data.view)
         layout, fresh = updated_layout(before.layout, index, t, across, differ, changed)
         dirty = tuple(fresh)
     kept = before is not None and same_pages(before.layout, layout)  # no page came or went
@@ -192,13 +199,13 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     redo = tuple(page for page in dirty
                  if before is None or before.shared != shared or before.pages.get(page.key) != page)
     feed_again = before is None or before.shared != shared or before.feed != layout.feed
-    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again)
+    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again, data)
 
 
 def _across(handbook: Handbook, relations: Relations, terms: dict, bundles: tuple[str, ...],
-            translation: Translated | None) -> Across:
+            translation: Translated | None, data: DataView) -> Across:
     return Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions, translation,
-                  handbook.translated)
+                  handbook.translated, data)
 
 
 class _Relate:
