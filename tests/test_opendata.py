@@ -15,7 +15,7 @@ import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 
 from handbook.editions import EDITIONS
-from tests.conftest import READ_ONLY_BASE, ROOT
+from tests.conftest import READ_ONLY_BASE, ROOT, real_handbook
 from tests.sitecheck import read_page, target_file
 
 CODES = [e.code for e in EDITIONS]
@@ -61,12 +61,13 @@ def linked_ids(fragment: str, folder: str) -> list[str]:
     return re.findall(rf'href="{PREFIX}[\w-]+/{folder}/([\w-]+)/"', fragment)
 
 
+@cache
 def strings(code: str) -> dict[str, str]:
-    from handbook.content.checks import check_content
+    """The edition's interface strings, as its pages have them."""
     from handbook.convert.converter import edition_converter
     from handbook.site.strings import edition_strings, load_strings
 
-    handbook = check_content(ROOT / "content")
+    handbook = real_handbook()
     edition = handbook.edition(code)
     return edition_strings(load_strings(ROOT / "templates"), edition, edition_converter(edition, handbook.conversion),
                            handbook.source_edition)
