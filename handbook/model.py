@@ -179,6 +179,11 @@ class SiteSettings:
     repo_url: str | None = None  # the repository on a forge: measure pages link their file for editing
     edit_uri: str = "edit/main/"  # below repo_url, the path that edits a file (GitHub's; GitLab: -/edit/main/)
     regional: tuple[tuple[str, str, object], ...] = ()  # (edition code, field, its own wording there): editorial
+    # The licence of the editorial additions (the official text is the state organs' published documents):
+    licence: str | None = None  # its SPDX identifier, e.g. CC-BY-4.0
+    licence_name: str | None = None  # its name, in each edition's words
+    licence_url: str | None = None
+    attribution: str | None = None  # whom a reuser credits
 
 
 @dataclass(frozen=True)
@@ -296,7 +301,7 @@ TEXT_FIELDS = {
     Unit: ("name",),
     Topic: ("name", "description"),
     Term: ("written", "note"),
-    SiteSettings: ("title", "description"),
+    SiteSettings: ("title", "description", "licence_name", "attribution"),
 }
 # Of those, what the search index or its facets hold (search.queries: the query conversion tables).
 SEARCHED_FIELDS = {

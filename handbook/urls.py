@@ -14,11 +14,13 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 FOLDERS = {"source": "sources", "measure": "measures", "topic": "topics", "category": "categories", "unit": "units",
-           "status": "status", "parallel": "parallel", "history": "changes"}  # history: a measure's revisions  # parallel: a measure's Chinese and its translation, paragraph by paragraph
+           "status": "status", "parallel": "parallel", "history": "changes"}
+# parallel: a measure's Chinese and its translation, paragraph by paragraph; history: a measure's revisions
 # A folder's own page lists what the folder holds: measures/ lists every measure (paginated), topics/ every topic.
 INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categories": "category", "units": "unit",
            "changes": "history"}  # changes/: every measure's revisions, newest first
-SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml"}
+SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml",
+                "data": "data/"}  # data: the open data page, and its files beside it (data_path)
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/
 STATIC = "static"  # static/ of the project, copied as it is
@@ -83,6 +85,11 @@ def bundle_path(folder: str) -> str:
 def search_data_path(edition_code: str, name: str) -> str:
     """A file the search page loads besides the index: zh-hk/search/script.json, …/terms.json."""
     return f"{page_path(edition_code, PageKey('search'))}{name}"
+
+
+def data_path(edition_code: str, name: str) -> str:
+    """A file of an edition's open data, beside the page that explains them: zh-hk/data/measures.csv."""
+    return f"{page_path(edition_code, PageKey('data'))}{name}"
 
 
 @dataclass(frozen=True)

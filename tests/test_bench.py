@@ -2,10 +2,10 @@
 
 Their numbers belong in bench/RESULTS.md, not in assertions; what is checked
 here is that a refactor of the handbook cannot break them unnoticed: the
-synthetic content is deterministic and passes every check, and bench/run.py
-measures a whole row (clean build, rebuilds, sizes) without an error, and
-bench/serve_latency.py times saves and bench/search_latency.py searches in a
-real browser.
+synthetic content is deterministic and passes every check, bench/run.py
+measures a whole row (clean build, rebuilds, sizes) without an error and
+bench/opendata.py the open data's, and bench/serve_latency.py times saves
+and bench/search_latency.py searches in a real browser.
 """
 
 from __future__ import annotations
@@ -55,3 +55,12 @@ def test_search_latency_times_every_query_of_every_edition(real_site):
     rows = measure(real_site("http://127.0.0.1:8000/"), 1)  # the session's build, which test_site shares
     assert [(e, q) for e, q, _, _ in rows] == [(e, q) for e, queries in QUERIES.items() for q in queries]
     assert all(cold and warm and cold > 0 and warm > 0 for _, _, cold, warm in rows)  # every query finds something
+
+
+def test_the_open_data_bench_measures_a_row(tmp_path):
+    from bench.opendata import measure, table
+
+    row = measure(120, tmp_path)
+    assert row["files"] == 23 and row["cold"] > 0 and row["warm"] > 0
+    assert all(size > 0 for size in row["sizes"].values())
+    assert table([row]).splitlines()[2].startswith("| 120 | 23 |")

@@ -97,17 +97,44 @@ def test_rebuild_after_one_edit_equals_a_clean_build(editing, kind):
         assert report.written < 120
 
 
+# Edits that lay every page out again (layout.py), each of which changes what the open data holds.
+LAID_OUT_WHOLE = {
+    "topic name": lambda p: replace(p / "content/topics.yaml", "  name: 知识产权\n", "  name: 知识产权保护\n"),
+    "translation": lambda p: replace(p / "content/translations/en/nansha-batch6/07.yaml", "title: A new mechanism",
+                                     "title: A novel mechanism"),
+    "licence": lambda p: replace(p / "content/site.yaml", "attribution: 广州营商环境改革创新经验手册编者",
+                                 "attribution: 本手册编者"),
+}
+
+
+@pytest.mark.parametrize("kind", list(LAID_OUT_WHOLE))
+def test_the_open_data_after_an_edit_equals_a_clean_build(editing, kind):
+    """The data folders are written anew by the kept Builder, byte for byte as a clean build writes them."""
+    project, builder = editing()
+    data = lambda site: {path: b for path, b in tree(site).items() if "/data/" in path}  # noqa: E731
+    before = data(project / "site")
+    LAID_OUT_WHOLE[kind](project)
+
+    builder.build()
+
+    clean = project / f"clean-{kind.replace(' ', '-')}"
+    build(project, project / "content", clean)
+    assert tree(project / "site") == tree(clean)
+    assert data(project / "site") != before
+
+
 def test_an_edit_rerenders_only_the_pages_that_show_it(project):
     builder = Builder(project, project / "content", project / "site")
     builder.build()
     before = (project / "site" / UNTOUCHED).stat().st_mtime_ns
     EDITS["topic"](project)
     report = builder.build()
-    # Per edition, 20 of 110 (listed one by one and read): the measure's page and its parallel page
+    # Per edition, 21 of 111 (listed one by one and read): the measure's page and its parallel page
     # (laid out again whenever its measure changed); the lists that show it with its topics (topics
     # regulation, credit and digital-government, its category, unit and source; the page of measures/
-    # it is on); the home page and topics/ (topic counts); and 9 measures whose related list changed.
-    assert report.rendered == len(EDITIONS) * 20
+    # it is on); the home page and topics/ (topic counts); 9 measures whose related list changed; and
+    # the open data page (the sizes of measure_topics.csv, measures.json and datapackage.json changed).
+    assert report.rendered == len(EDITIONS) * 21
     assert (project / "site" / UNTOUCHED).stat().st_mtime_ns == before
     assert "社會信用" in (project / "site/zh-hk/measures/nansha-batch6-07/index.html").read_text(encoding="utf-8")
 

@@ -15,7 +15,7 @@ PAGE_TYPES = {
     "measure": "measures/gzdd-2022-39/", "about": "about/", "search": "search/?q=%E4%BA%BA%E6%89%8D",
     "measure with terms": "measures/gzdd-2022-16/", "glossary": "glossary/",
     "side by side": "parallel/nansha-batch6-07/", "all measures": "measures/", "sources": "sources/",
-    "topics": "topics/", "categories": "categories/", "units": "units/",
+    "topics": "topics/", "categories": "categories/", "units": "units/", "open data": "data/",
 }
 
 

@@ -6,11 +6,14 @@ The real content declares none of it, so the fixture handbook does: in tests/fix
 
 from __future__ import annotations
 
+import csv
+import json
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import quote
 
+import frictionless
 import pytest
 
 from handbook.build.builder import build
@@ -112,3 +115,18 @@ def test_search_filters_on_status(site):
             group = tab.inner_text("fieldset[data-facet=status]")
             assert ("時效性" if code == "zh-tw" else "Status") in group
             assert tab.locator("fieldset[data-facet=status] input:checked").count() == 1
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_open_data_says_what_the_pages_say(site, code):
+    """measures.csv holds each measure's validity as its page shows it, and the package stays valid:
+    superseded_by is a foreign key into the same table."""
+    report = frictionless.validate(str(site / code / "data" / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    with open(site / code / "data" / "measures.csv", encoding="utf-8-sig", newline="") as file:
+        rows = {row["id"]: row for row in csv.DictReader(file)}
+    assert [rows[f"fixture-batch1-0{n}"]["status"] for n in (1, 2, 3)] == ["expired", "superseded", ""]
+    assert rows["fixture-batch1-02"]["superseded_by"] == "fixture-batch1-03"
+    assert (rows["fixture-batch1-01"]["effective"], rows["fixture-batch1-01"]["expires"]) == ("2099-01-02", "2099-06-30")
+    by_id = {m["id"]: m for m in json.loads((site / code / "data" / "measures.json").read_text(encoding="utf-8"))}
+    assert by_id["fixture-batch1-02"]["superseded_by"] == "fixture-batch1-03" and by_id["fixture-batch1-03"]["status"] is None

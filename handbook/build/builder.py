@@ -101,9 +101,9 @@ class Builder:
                              self.shard_size)
             extra = {**static_files(self.root / "static"), **self.state.query_tables(handbook),
                      **self.state.search_vocabulary(handbook, plan),
-                     **root_files(templates.env, plan)}
+                     **root_files(templates.env, plan), **plan.data_files()}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
-                             "search conversion tables and vocabulary")
+                             "search conversion tables and vocabulary; open data")
         try:
             rendered, written = (self._clean(plan, templates, extra) if clean
                                  else self._update(plan, templates, extra, defer_index))

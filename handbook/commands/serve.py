@@ -52,6 +52,7 @@ CONTENT_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8",
     ".json": "application/json",
+    ".csv": "text/csv; charset=utf-8",  # the open data (data/): opened by a spreadsheet, not shown as a page
     ".map": "application/json",
     ".webmanifest": "application/manifest+json",
     ".xml": "application/xml",

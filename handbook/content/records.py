@@ -25,7 +25,7 @@ def build(kind: str, value: dict):
     if kind == "site":
         return SiteSettings(value["title"], value["description"], value["base_url"], _date(value.get("compiled")),
                             _date(value.get("revised")), value.get("repo_url"), value.get("edit_uri", SiteSettings.edit_uri),
-                            _wording(value, SITE_FIELDS))
+                            _wording(value, SITE_FIELDS), *(value.get(name) for name in LICENCE_FIELDS))
     if kind == "translation":
         return build_translation(value)
     if kind == "conversion":
@@ -76,7 +76,9 @@ FILE_KEYS = {"written": "zh-hans"}  # a record's field whose key in its file is 
 TERM_FIELDS = frozenset({"id", "zh-hans", "also", "note", "text_also", "not_in"})
 TOPIC_FIELDS = frozenset({"id", "name", "description"})
 UNIT_FIELDS = frozenset({"id", "name"})
-SITE_FIELDS = frozenset({"title", "description", "base_url", "compiled", "revised", "repo_url", "edit_uri"})
+LICENCE_FIELDS = ("licence", "licence_name", "licence_url", "attribution")  # in SiteSettings' order
+SITE_FIELDS = frozenset({"title", "description", "base_url", "compiled", "revised", "repo_url", "edit_uri",
+                         *LICENCE_FIELDS})
 SOURCE_FIELDS = frozenset({"id", "title", "short_title", "issuer", "publisher", "number", "written", "published",
                            "url", "kind", "description", "seed", "categories", "notes"})
 CATEGORY_FIELDS = frozenset({"id", "name", "count"})

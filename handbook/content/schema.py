@@ -142,6 +142,14 @@ def _explain(document: YamlDocument, error: ValidationError, fields: dict) -> li
                            "required field is missing",
                            _describe_field(error.schema["properties"].get(name, {})))
                 for name in missing]
+    if kind == "dependentRequired":  # fields that come together (a licence: its name, address, attribution)
+        out = []
+        for having, needed in value.items():
+            s = document.spot(path + (having,), key=True)  # said where the field that needs them is
+            out += [Diagnostic(document.path, s.line, s.col, field_name(path + (name,)),
+                               f"required field is missing (with {having})", _describe_field(fields.get(name, {})))
+                    for name in needed if having in instance and name not in instance]
+        return out
     if kind == "anyOf" and all(list(option) == ["required"] for option in value):
         names = [option["required"][0] for option in value]  # one of several fields (issuer or publisher)
         labels = [f"{name} ({fields.get(name, {}).get('description', '').split(':')[0]})" for name in names]

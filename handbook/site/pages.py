@@ -19,9 +19,9 @@ from ..model import STATUSES, History, Measure
 from ..urls import PageKey
 from .history import changes_pages, history_pages, measure_history, newest_revisions
 from .index import Index
-from .views import (AboutView, AllMeasuresView, Counted, Named, GlossaryEntry, GlossaryView, HomeView, IndexView, ListingView,
-                    MeasureHistory, MeasureRef, MeasureView, Page, Pagination, ParallelView, Revision, SearchView, Section,
-                    SourceView, ALL, CHANGES, FIXED)
+from .views import (AboutView, AllMeasuresView, Counted, DataView, Named, GlossaryEntry, GlossaryView, HomeView, IndexView,
+                    ListingView, MeasureHistory, MeasureRef, MeasureView, Page, Pagination, ParallelView, Revision,
+                    SearchView, Section, SourceView, ALL, CHANGES, FIXED)
 from .wording import fill
 
 PAGE_SIZE = 50  # measures per page of a list: no page lists all measures of a large handbook
@@ -42,6 +42,7 @@ class Across:
     translated: tuple = ()  # (edition code, translations.TranslationSummary): what the about page says
     histories: dict[str, MeasureHistory] = field(default_factory=dict)  # measure id -> its revisions here
     history: History = History()  # the content's history: its state, and the order of its commits
+    data: DataView | None = None  # this edition's open data page (opendata.publish): its files and their sizes
 
 
 @dataclass(frozen=True)
@@ -117,14 +118,16 @@ def changes_list(index: Index, strings: dict[str, str], across: Across) -> tuple
 
 
 def fixed_pages(index: Index, strings: dict[str, str], across: Across) -> tuple[Page, ...]:
-    """The pages that are not lists of measures: home, about, search, the glossary, and the index of each
-    kind of list (they only count measures, so laying them out again after an edit is cheap)."""
+    """The pages that are not lists of measures: home, about, search, the glossary, the open data, and the
+    index of each kind of list (they only count measures, so laying them out again after an edit is cheap)."""
+    data = (Page(PageKey("data"), "data.html", strings["data"], across.data, strings["data_intro"]),) \
+        if across.data else ()
     return (home_page(index), *index_pages(index, strings),
             Page(PageKey("about"), "about.html", strings["about_title"], AboutView(index.content.sources,
                                                                                     across.reviewed, across.translated)),
             Page(PageKey("search"), "search.html", strings["search_title"], SearchView(across.bundles, facet_ids(index))),
             Page(PageKey("glossary"), "glossary.html", strings["glossary_title"], glossary(index, across),
-                 strings["glossary_intro"]))
+                 strings["glossary_intro"]), *data)
 
 
 def facet_ids(index: Index) -> dict[str, dict[str, str]]:

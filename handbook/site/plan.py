@@ -15,13 +15,14 @@ from functools import cached_property
 from ..convert.converter import Converter, convert_content, edition_converter
 from ..editions import Edition
 from ..model import Content, Handbook, History, Measure, SiteSettings, Term
+from ..opendata.publish import OpenData, open_data
 from ..search.shards import Shard, shard_modulus, shard_number
 from ..urls import PageKey, Urls, file_path, page_path
 from .index import Index, related_ids, term_ids
 from .layout import Layout, changed_in_place, full_layout, same_pages, updated_layout, updated_related
 from .pages import Across, Translated, status_names
 from .history import edition_revisions
-from .views import MeasureRef, Page, Revision
+from .views import DataView, MeasureRef, Page, Revision
 from .strings import edition_strings
 
 
@@ -48,6 +49,7 @@ class EditionPlan:
     files: frozenset[str]  # its page files
     redo: tuple[Page, ...]  # the pages whose inputs differ from the previous plan's
     feed_again: bool
+    data: OpenData  # its open data files (opendata.publish), by path below the site root
     history: History = History()  # what it was laid out with: another history lays it out again
 
     @property
@@ -128,6 +130,10 @@ class Plan:
     def term_ids(self) -> dict[str, tuple[str, ...]]:
         return {id: kept.ids for id, kept in self.terms.items()}
 
+    def data_files(self) -> dict[str, bytes]:
+        """Every edition's open data files, by path below the site root."""
+        return {path: data for p in self.editions for path, data in p.data.files.items()}
+
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
               converter=edition_converter, shard_size: int | None = None) -> Plan:
@@ -189,18 +195,19 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     t = edition_strings(strings, edition, convert, handbook.source_edition)
     shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls)
     histories = edition_revisions(handbook.history, edition, convert, handbook.source_edition.lang)
+    data = open_data(content, edition, handbook.editions, t, urls, terms, shared.site, before.data if before else None)
     changed = None
     if before and before.shared == shared and before.bundles == bundles and before.history is handbook.history:
         changed = changed_in_place(before.layout.index.content, content)
     if changed is None:
         index = Index(content, before.layout.index.by_id if before else None, status_names(t))
         relations, _ = relate(index, None, None)
-        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation, histories))
+        layout = full_layout(index, t, _across(handbook, relations, terms, bundles, translation, histories, data.view))
         dirty = tuple(layout.pages)
     else:
         index = before.layout.index.updated(content, changed)
         relations, differ = relate(index, before.layout, changed)
-        across = _across(handbook, relations, terms, bundles, translation, histories)
+        across = _across(handbook, relations, terms, bundles, translation, histories, data.view)
         layout, fresh = updated_layout(before.layout, index, t, across, differ, changed)
         dirty = tuple(fresh)
     kept = before is not None and same_pages(before.layout, layout)  # no page came or went
@@ -213,13 +220,14 @@ def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, stri
     redo = tuple(page for page in dirty
                  if before is None or before.shared != shared or before.pages.get(page.key) != page)
     feed_again = before is None or before.shared != shared or before.feed != layout.feed
-    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again, handbook.history)
+    return EditionPlan(edition, content, t, shared, bundles, layout, pages, files, redo, feed_again, data,
+                       handbook.history)
 
 
 def _across(handbook: Handbook, relations: Relations, terms: dict, bundles: tuple[str, ...],
-            translation: Translated | None, histories: dict) -> Across:
+            translation: Translated | None, histories: dict, data: DataView) -> Across:
     return Across(relations.related, terms, bundles, handbook.reviewed, handbook.editions, translation,
-                  handbook.translated, histories, handbook.history)
+                  handbook.translated, histories, handbook.history, data)
 
 
 class _Relate:

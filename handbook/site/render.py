@@ -19,7 +19,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup, escape
 
 from ..editions import CJK_CHARACTERS, Edition
-from ..urls import PageKey, Urls, edit_url, file_path, page_path, root_file
+from ..urls import PageKey, Urls, data_path, edit_url, file_path, page_path, root_file
 from . import wording
 from .anchors import Labels, anchors_plugin, paragraph_sentence_counts
 from .citation import citation, jsonld, nested
@@ -92,6 +92,7 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters["markdown"] = lambda text: Markup(_markdown.render(text))
     env.filters["anchored"] = _anchored
     env.filters["written_date"] = wording.written_date
+    env.filters["file_size"] = wording.file_size
     env.filters["fill"] = wording.fill
     env.filters["zh"] = _chinese_marked
     env.filters["host"] = lambda address: urlsplit(address).netloc  # a link's text: whose site it is
@@ -242,6 +243,7 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "url": lambda kind, id="", page=1: urls.page(code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
         "key": PageKey, "static": urls.static, "absolute_root": urls.absolute(""), "site_root": urls.href(""),
+        "data_file": lambda name: urls.href(data_path(code, name)),
         "editions": plan.by_code, "chinese": plan.declared[0],
         "edit_url": lambda measure: (edit_url(edition.site.repo_url, edition.site.edit_uri, measure.file)
                                      if edition.site.repo_url and measure.file else None),

@@ -246,6 +246,15 @@ class AboutView:
 
 
 @dataclass(frozen=True)
+class DataView:
+    """The open data page: each CSV file and its fields (opendata.package), every file's size in bytes."""
+
+    sheets: tuple  # opendata.package.Sheet: what each CSV file holds, in the edition's words
+    sizes: dict[str, int]  # file name in the data folder -> bytes
+    package: str  # the descriptor's file name: datapackage.json
+
+
+@dataclass(frozen=True)
 class GlossaryEntry:
     """A term, and links to the measures that write it: by number only, so that editing a measure's
     topics or title does not lay the glossary out again."""

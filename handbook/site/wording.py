@@ -39,3 +39,12 @@ def written_date(d: datetime.date, lang: str) -> str:
     if lang.startswith("zh"):
         return cndate(d)
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def file_size(size: int) -> str:
+    """A file's size as download links give it, the same in every language: 812 B, 14.2 KB, 3.1 MB (1 KB = 1,024 B)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
