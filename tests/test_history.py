@@ -66,6 +66,10 @@ def scripted(repo: Path) -> Path:
     commit(repo, "2026-03-01T10:00:00+08:00", "Mended")
     edit(repo, f"{MEASURES}/01.yaml", "topics: [regulation]", "topics: [digital-government]")
     commit(repo, "2026-03-15T10:00:00+08:00", "Topics")
+    (repo / f"{MEASURES}/03.yaml").rename(repo / f"{MEASURES}/09.yaml")
+    commit(repo, "2026-03-20T10:00:00+08:00", "A file moved")
+    (repo / f"{MEASURES}/09.yaml").rename(repo / f"{MEASURES}/03.yaml")
+    commit(repo, "2026-03-21T10:00:00+08:00", "And back")
     translation.write_text(kept.replace("providing online services", "offering services online"), encoding="utf-8")
     commit(repo, "2026-04-20T10:00:00+08:00", "Translated")
     (repo / "content/conversion.yaml").write_text(rules, encoding="utf-8")
@@ -115,7 +119,7 @@ def test_the_history_has_every_change_in_order_and_passes_over_what_does_not_par
         ("2026-01-05", "01", "translation", "en"),  # the fixture's translation of 01 came with it
         ("2026-01-05", "02", "added", ""),
         ("2026-01-05", "03", "added", ""),
-    ]  # the broken version of 02 (02-20) and its mending (03-01) change nothing a reader sees
+    ]  # the broken version of 02 (02-20) and its mending (03-01), 03's moves (03-20, 03-21): nothing a reader sees
     text_change = next(c for c in history.changes if c.kind == "text")
     assert text_change.before[1].startswith("建立后续监管办法") and text_change.after[1].startswith("建立后续监管机制")
 

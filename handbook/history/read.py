@@ -39,7 +39,8 @@ def read_history(content_dir: Path, editions: tuple[Edition, ...]) -> History:
     replay = _Replay(editions)
     for i, commit in enumerate(commits):
         boundary = repo.shallow and i == 0  # a shallow clone's first commit did not add what it holds
-        for path in commit.changed:
+        # Files deleted last: a measure moved to another file is still there when its old file goes.
+        for path in sorted(commit.changed, key=lambda path: texts.get((commit.hash, path)) is None):
             replay.file(commit, path.removeprefix(repo.prefix), texts.get((commit.hash, path)), boundary)
     order = {c.hash: i for i, c in enumerate(commits)}
     changes = sorted(replay.changes, key=lambda c: (-order[c.commit], c.measure, KIND_ORDER[c.kind], c.edition))
@@ -70,8 +71,9 @@ class _Replay:
     def _measure(self, commit, path: str, text: str | None, boundary: bool) -> None:
         measure = parsed_version(text, build_measure)
         if measure is None:
-            if text is None:  # deleted (or moved: the new path brings the same id)
-                self.paths.pop(path, None)
+            gone = self.paths.pop(path, None) if text is None else None
+            if gone is not None and gone not in self.paths.values():  # deleted, not moved to another file
+                self.measures.pop(gone, None)
             return
         before = self.measures.get(measure.id)
         self.measures[measure.id], self.paths[path] = measure, measure.id
