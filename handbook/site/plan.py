@@ -31,6 +31,7 @@ class Shared:
     site: SiteSettings  # converted
     strings: tuple[tuple[str, str], ...]  # the edition's interface strings
     urls: Urls
+    pdf: bool = False  # the build makes PDFs (`build --pdf`), which pages link
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,9 @@ class Plan:
 
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
-              converter=edition_converter, shard_size: int | None = None) -> Plan:
-    """The site's plan; with `previous`, each edition is laid out again only where an edit touched it."""
+              converter=edition_converter, shard_size: int | None = None, pdf: bool = False) -> Plan:
+    """The site's plan; with `previous`, each edition is laid out again only where an edit touched it;
+    with `pdf`, its pages link the edition's PDFs."""
     urls = Urls(base_url or handbook.settings.base_url)
     measures = handbook.content.measures
     modulus = shard_modulus(len(measures), shard_size)
@@ -132,7 +134,7 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
         convert = converter(edition, handbook.conversion)
         bundles = tuple(urls.search_bundle(Shard(edition.code, n).folder) for n in numbers)
         editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before,
-                                      translation))
+                                      translation, pdf))
     keys = tuple(page.key for page in editions[0].layout.pages)
     sitemap = (keys, urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
@@ -162,12 +164,12 @@ def _terms_of(content: Content, kept: dict[str, TermsOf]) -> dict[str, TermsOf]:
 
 def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, strings: dict, urls: Urls,
                   bundles: tuple[str, ...], terms: dict, relate: _Relate, before: EditionPlan | None,
-                  translation: Translated | None = None) -> EditionPlan:
+                  translation: Translated | None = None, pdf: bool = False) -> EditionPlan:
     """One edition converted and laid out: again where measures changed in place since `before`
     (layout.py), else whole; and the pages to render again."""
     content = convert_content(handbook.content, convert)
     t = edition_strings(strings, edition, convert, handbook.source_edition)
-    shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls)
+    shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls, pdf)
     changed = None
     if before and before.shared == shared and before.bundles == bundles:
         changed = changed_in_place(before.layout.index.content, content)

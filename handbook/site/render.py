@@ -156,6 +156,14 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     return env.get_template(page.template).render(**context).encode()
 
 
+def render_pdf_html(env: jinja2.Environment, plan: Plan, edition: EditionPlan, view) -> str:
+    """The HTML a PDF is laid out from (pdf/documents.py: its view): templates/pdf.html, with the helpers
+    every page has."""
+    context = _helpers(plan, edition)
+    context["view"] = view
+    return env.get_template("pdf.html").render(**context)
+
+
 def render_feed(env: jinja2.Environment, plan: Plan, edition: EditionPlan) -> bytes:
     sources = edition.content.sources
     updated = max(s.date for s in sources) if sources else datetime.date(2000, 1, 1)
@@ -207,6 +215,8 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "edit_url": lambda measure: (edit_url(edition.site.repo_url, edition.site.edit_uri, measure.file)
                                      if edition.site.repo_url and measure.file else None),
         "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
+        # a page links its PDF only when the build makes them (`build --pdf`)
+        "pdf": (lambda kind, id="": urls.pdf(code, kind, id)) if edition.shared.pdf else None,
     }
 
 
