@@ -5,7 +5,8 @@ that cannot be made leaves the previous site in place like any other failure. Ea
 a PDF's HTML (documents.py), looks its digest up in the cache (cache.py), and lays the PDF out
 (engine.py) only if the cache has none; either way the PDF is linked into the staged site. The
 whole handbooks and the source documents go first: the longest jobs start while there is other
-work to share the cores with.
+work to share the cores with; the whole handbooks one after another, in one task, so that no two of
+them are in memory at once (at 10,000 measures, a handbook's layout takes gigabytes: bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ def make_pdfs(job: PdfJob, workers: int, on_document=lambda path: None) -> PdfRe
     beyond this site's PDFs is removed at the end."""
     documents = plan_documents(job.plan)
     measures = [d for d in documents if d.kind == "measure"]
-    tasks = [[d] for d in documents if d.kind != "measure"] + [measures[i:i + BATCH]
-                                                              for i in range(0, len(measures), BATCH)]
+    tasks = ([[d for d in documents if d.kind == "handbook"]] + [[d] for d in documents if d.kind == "source"]
+             + [measures[i:i + BATCH] for i in range(0, len(measures), BATCH)])
     report = PdfReport()
     if workers > 1:
         gc.freeze()  # the workers only read the plan: see build/parallel.py
