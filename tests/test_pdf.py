@@ -324,3 +324,12 @@ def test_a_failed_pdf_stage_leaves_the_previous_site(handbook, tmp_path, monkeyp
     with pytest.raises(PdfError, match="the engine broke"):
         Builder(ROOT, tmp_path / "content", out, keep_state=False, workers=1, pdf=True).build()
     assert tree(out) == before
+
+
+def test_a_missing_font_is_said_before_anything_is_built(monkeypatch, tmp_path):
+    from handbook.pdf import engine
+
+    monkeypatch.setattr(engine, "FONTS", (*engine.FONTS, "Noto Sans CJK XX"))
+    with pytest.raises(PdfError, match=r"the font 'Noto Sans CJK XX' is not installed .*make pdf-deps"):
+        build(ROOT, FIXTURE / "content", tmp_path / "site", pdf=True)
+    assert not (tmp_path / "site").exists()
