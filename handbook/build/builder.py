@@ -193,9 +193,10 @@ class Builder:
             job = PdfJob(plan, templates.env, self.root / "templates", engine, fresh, PdfCache(self.out_dir))
             report = make_pdfs(job, self.workers, stage.item)
             laid_out = len(report.laid_out)
+            cpu = ", ".join(f"{kind}s {report.seconds[kind]:.1f} s" for kind in ("measure", "source", "handbook"))
             stage.summary = (f"{report.documents} PDFs in {len(plan.editions)} editions: {laid_out} laid out "
                              f"({report.pages} pages), {report.documents - laid_out} unchanged "
-                             f"({self.workers} processes)")
+                             f"({self.workers} processes; CPU time: {cpu})")
         return tuple(sorted(report.laid_out))
 
     def _rendered(self, stage, count: int) -> None:

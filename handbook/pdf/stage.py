@@ -12,6 +12,8 @@ them are in memory at once (at 10,000 measures, a handbook's layout takes gigaby
 from __future__ import annotations
 
 import gc
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,21 +42,34 @@ class PdfJob:
     cache: PdfCache
 
 
+@dataclass(frozen=True)
+class Made:
+    """One PDF put into the staged site."""
+
+    path: str
+    kind: str
+    key: str  # its cache key
+    pages: int | None  # laid out now: its pages; from the cache: None
+    seconds: float  # CPU time it took (laying out, or linking)
+
+
 @dataclass
 class PdfReport:
     documents: int = 0
     laid_out: list[str] = field(default_factory=list)  # by the engine; the others came from the cache
     pages: int = 0  # pages of the PDFs laid out
     keys: set[str] = field(default_factory=set)  # the cache keys of every PDF of the site
+    seconds: Counter = field(default_factory=Counter)  # CPU time by kind of PDF, in every process
     removed: int = 0  # PDFs no longer used, removed from the cache
 
-    def add(self, done: list[tuple[str, str, int | None]]) -> None:
-        for path, key, pages in done:
+    def add(self, done: list[Made]) -> None:
+        for made in done:
             self.documents += 1
-            self.keys.add(key)
-            if pages is not None:
-                self.laid_out.append(path)
-                self.pages += pages
+            self.keys.add(made.key)
+            self.seconds[made.kind] += made.seconds
+            if made.pages is not None:
+                self.laid_out.append(made.path)
+                self.pages += made.pages
 
 
 def make_pdfs(job: PdfJob, workers: int, on_document=lambda path: None) -> PdfReport:
@@ -85,10 +100,10 @@ def pdf_total(plan: Plan) -> int:
     return len(plan_documents(plan))
 
 
-def _record(report: PdfReport, done: list[tuple[str, str, int | None]], on_document) -> None:
+def _record(report: PdfReport, done: list[Made], on_document) -> None:
     report.add(done)
-    for path, _, _ in done:
-        on_document(path)
+    for made in done:
+        on_document(made.path)
 
 
 _job: PdfJob | None = None  # in a worker: its job, set by _start
@@ -100,11 +115,12 @@ def _start(job: PdfJob) -> None:
     _job, _renderer = job, None
 
 
-def _make(task: list[PdfDocument]) -> list[tuple[str, str, int | None]]:
-    """Each PDF of the task into the staged site: (its path, its cache key, its pages if laid out now)."""
+def _make(task: list[PdfDocument]) -> list[Made]:
+    """Each PDF of the task into the staged site."""
     global _renderer
     done = []
     for document in task:
+        started = time.process_time()
         path = document.path(_job.plan)
         try:
             html = document_html(_job.env, _job.plan, document)
@@ -119,5 +135,5 @@ def _make(task: list[PdfDocument]) -> list[tuple[str, str, int | None]]:
             except Exception as error:  # the engine's own errors have no common class
                 raise PdfError(f"{path}: the PDF engine failed: {type(error).__name__}: {error}") from None
             _job.cache.keep(key, data, _job.site / path)
-        done.append((path, key, pages))
+        done.append(Made(path, document.kind, key, pages, time.process_time() - started))
     return done
