@@ -131,9 +131,9 @@ def leftovers(target: Path) -> list[Path]:
     target = Path(target)
     if not target.parent.is_dir():
         return []
-    kept = (lock_path(target).name, kept_folder(target, "").name)
+    lock, kept = lock_path(target).name, kept_folder(target, "").name  # the lock, and `.site.cache-*`
     return sorted(p for p in target.parent.glob(f".{target.name}.*")
-                  if p.name != kept[0] and not p.name.startswith(kept[1]))
+                  if p.name != lock and not p.name.startswith(kept))
 
 
 def recover(target: Path) -> None:
