@@ -12,9 +12,10 @@ PY      := $(VENV)/bin/python
 PIP     := $(PY) -m pip --quiet --disable-pip-version-check
 RUNTIME := $(VENV)/.runtime
 TESTING := $(VENV)/.testing
+PDF     := $(VENV)/.pdf
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup check import build serve test test-fast clean node-deps node-test-deps test-deps screenshots review lighthouse new translated lock
+.PHONY: setup check import build pdf pdf-deps pdf-debs serve test test-fast clean node-deps node-test-deps test-deps screenshots review lighthouse new translated lock
 
 # What building and serving need; `make test` adds the test packages itself.
 setup: $(RUNTIME) node-deps
@@ -34,7 +35,7 @@ $(RUNTIME): requirements/runtime.txt pyproject.toml
 	$(PIP) install --no-deps --no-build-isolation -e .
 	@touch $@
 
-# The test packages (pytest, Playwright, the HTML checker, actionlint), on top of the runtime.
+# The test packages (pytest, Playwright, the HTML checker, actionlint) and the PDF ones, on top of the runtime.
 $(TESTING): requirements/test.txt $(RUNTIME)
 	$(PIP) install --require-hashes --no-deps --no-build-isolation -r requirements/test.txt
 	@touch $@
@@ -44,6 +45,32 @@ check: $(RUNTIME)
 
 build: $(RUNTIME) node-deps
 	$(PY) build.py build
+
+# The site with its PDFs (docs/pdf.md): what `build --pdf` needs, then the build.
+pdf: pdf-deps node-deps
+	$(PY) build.py build --pdf
+
+# `build --pdf` needs WeasyPrint (requirements/pdf.txt) and, from Debian, what it lays out and
+# embeds with: Pango, HarfBuzz's subsetter, and the Noto fonts (Noto CJK for Chinese, Noto Sans for
+# English). Serving installs none of it.
+pdf-deps: $(PDF) pdf-debs
+
+$(PDF): requirements/pdf.txt $(RUNTIME)
+	$(PIP) install --require-hashes --no-deps -r requirements/pdf.txt
+	@touch $@
+
+pdf-debs:
+	@missing=; \
+	  command -v fc-match >/dev/null || missing+=" fontconfig"; \
+	  ldconfig -p | grep -q libpangoft2-1.0.so.0 || missing+=" libpangoft2-1.0-0"; \
+	  ldconfig -p | grep -q libharfbuzz-subset.so.0 || missing+=" libharfbuzz-subset0"; \
+	  fc-list ':family=Noto Sans CJK HK' 2>/dev/null | grep -q . || missing+=" fonts-noto-cjk"; \
+	  fc-list ':family=Noto Sans' 2>/dev/null | grep -q . || missing+=" fonts-noto-core"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "pdf-debs: installing$$missing"; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  fi
 
 # Builds, then serves on http://127.0.0.1:8000 (PORT=8001 make serve for another port).
 serve: $(RUNTIME) node-deps
@@ -80,10 +107,13 @@ node-test-deps:
 # (Java); the bench's test runs bench/run.py, which measures under GNU time.
 # Noto CJK: wrapping, tap targets and headings are measured in the Chinese
 # text as readers see it, not in the boxes of a machine without the font.
+# The PDF tests read the PDFs with poppler-utils (pdftotext, pdffonts, pdfinfo,
+# pdftoppm), after what building them needs (pdf-debs).
 # apt-get update runs only when something is missing.
-test-deps:
+test-deps: pdf-debs
 	@missing=; \
 	  [ -x /usr/bin/chromium ] || missing+=" chromium"; \
+	  command -v pdftotext >/dev/null || missing+=" poppler-utils"; \
 	  command -v java >/dev/null || missing+=" default-jre-headless"; \
 	  [ -x /usr/bin/time ] || missing+=" time"; \
 	  fc-list :lang=zh 2>/dev/null | grep -q . || missing+=" fonts-noto-cjk"; \
@@ -141,7 +171,9 @@ lock:
 	@[ -x $(LOCK_VENV)/bin/pip-compile ] || { $(PYTHON) -m venv $(LOCK_VENV) && \
 	  $(LOCK_VENV)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0; }
 	$(COMPILE) -o requirements/runtime.txt pyproject.toml
-	$(COMPILE) --extra test -c requirements/runtime.txt -o requirements/test.txt pyproject.toml
+	$(COMPILE) --extra pdf -c requirements/runtime.txt -o requirements/pdf.txt pyproject.toml
+	$(COMPILE) --extra pdf --extra test -c requirements/runtime.txt -c requirements/pdf.txt \
+	  -o requirements/test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) node_modules site build .pytest_cache .hypothesis

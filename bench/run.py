@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure how the build scales with the number of measures.
 
-    python bench/run.py [--sizes 57,1000,10000] [--repeat N] [--workdir DIR] [--timeout S] [--keep] [--record]
+    python bench/run.py [--sizes 57,1000,10000] [--repeat N] [--workdir DIR] [--timeout S] [--keep] [--pdf] [--record]
 
 For each size: make a handbook of that many measures (57: a copy of the real
 content/ and seeds/; otherwise bench/generate.py), then, each in a
@@ -27,6 +27,12 @@ subprocess run from the project root, as a maintainer would run them:
   `handbook.build.builder.Builder` kept between builds; "–" if the checkout has
   none);
 - the size of site/ and of site/pagefind/.
+
+With --pdf every build is `build.py build --pdf` (docs/pdf.md): the stage
+lines gain the `pdf` stage, and the table the number and size of the PDFs.
+The PDFs kept beside the site (OUT/.site.cache-pdf) are removed before each
+clean build, so it lays every PDF out; the rebuild after the edit keeps
+them, so it lays out only the PDFs the edit changed, as a maintainer's does.
 
 Old trees (a previous size's, a previous attempt's site) are put aside and
 deleted only at the end: see Trash.
@@ -141,6 +147,8 @@ class Row:
     site_bytes: int | None = None
     site_files: int | None = None
     pagefind_bytes: int | None = None
+    pdf_bytes: int | None = None  # with --pdf: every edition's pdf/ folder
+    pdf_files: int | None = None
     error: str | None = None
 
 
@@ -171,8 +179,9 @@ def time_report(path: Path) -> list[tuple[float, int]]:
     return list(zip(seconds, map(int, peaks)))
 
 
-def build(out: Path, timeout: float, what: str) -> Build:
-    """One `build.py build` of OUT/content into OUT/site, with its own, Python's and Pagefind's numbers."""
+def build(out: Path, timeout: float, what: str, pdf: bool = False) -> Build:
+    """One `build.py build` of OUT/content into OUT/site (with `pdf`, its PDFs), with its own, Python's and
+    Pagefind's numbers."""
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         scratch = Path(scratch)
         # The build's Pagefind, run under GNU time: a script in place of the binary.
@@ -182,7 +191,7 @@ def build(out: Path, timeout: float, what: str) -> Build:
         timed_pagefind.chmod(0o755)
         report = scratch / "time.txt"  # its own file, so the build's stderr, shown if it fails, is its alone
         command = [str(GNU_TIME), "-v", "-o", str(report), str(PYTHON), "-c", PEAK_WRAPPER, "build.py",
-                   "--content", str(out / "content"), "build", "--out", str(out / "site")]
+                   "--content", str(out / "content"), "build", "--out", str(out / "site"), *(["--pdf"] if pdf else [])]
         started = time.perf_counter()
         result = run(command, timeout, what, env={**os.environ, "PAGEFIND_BINARY_PATH": str(timed_pagefind)})
         seconds = time.perf_counter() - started
@@ -298,7 +307,8 @@ def tree_size(folder: Path) -> tuple[int, int]:
     return total, files
 
 
-def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, repeat: int = 1) -> Row:
+def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, repeat: int = 1,
+            pdf: bool = False) -> Row:
     """Every number of one row; a failing step stops the row and is reported in it."""
     row = Row(size)
     out = workdir / f"n{size}"
@@ -312,18 +322,22 @@ def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, 
         for attempt in range(1, repeat + 1):
             _log(size, f"clean build ({attempt} of {repeat})" if repeat > 1 else "clean build")
             trash.put(out / "site")
-            clean = build(out, timeout, f"clean build of {size}")
+            trash.put(out / ".site.cache-pdf")  # a clean build with --pdf lays every PDF out
+            clean = build(out, timeout, f"clean build of {size}", pdf)
             _log(size, f"  {clean.seconds:.1f} s  {_stages(clean.stages)}")
             if row.clean is None or clean.seconds < row.clean.seconds:
                 row.clean = clean
         row.site_bytes, row.site_files = tree_size(out / "site")
         row.pagefind_bytes, _ = tree_size(out / "site" / "pagefind")
+        if pdf:
+            sizes = [tree_size(folder) for folder in sorted((out / "site").glob("*/pdf"))]
+            row.pdf_bytes, row.pdf_files = sum(b for b, _ in sizes), sum(f for _, f in sizes)
 
         step = "rebuild"
         target, edited = edit_one_measure(out / "content")
         target.write_text(edited, encoding="utf-8")
         _log(size, f"build.py build again after editing {target.relative_to(out)}")
-        row.rebuild = build(out, timeout, f"rebuild of {size}")
+        row.rebuild = build(out, timeout, f"rebuild of {size}", pdf)
         _log(size, f"  {row.rebuild.seconds:.1f} s  {_stages(row.rebuild.stages)}")
 
         step = "rebuild in one process"
@@ -353,6 +367,8 @@ def table(rows: list[Row]) -> str:
               "outside stages s", "Pagefind s, runs summed", "rebuild after 1 edit s", "rebuild in serve s", "… of which index s",
               "peak RSS tree MB", "peak RSS Python main MB", "peak RSS Pagefind MB",
               "site MB", "site files", "pagefind/ MB"]
+    pdf = any(row.pdf_files is not None for row in rows)
+    header += ["rebuild after 1 edit: pdf ms", "PDFs", "PDFs MB"] if pdf else []
     lines = ["| " + " | ".join(header) + " |", "|" + "---:|" * len(header)]
     for row in rows:
         clean = row.clean or Build(None, {}, None, None, None, None)  # a failed row: every cell "–"
@@ -365,6 +381,9 @@ def table(rows: list[Row]) -> str:
                  _mb(clean.tree_rss_kb, 1024), _mb(clean.python_rss_kb, 1024), _mb(clean.pagefind_rss_kb, 1024),
                  _mb(row.site_bytes, 1024 ** 2), _num(row.site_files, 0, thousands=True),
                  _mb(row.pagefind_bytes, 1024 ** 2)]
+        if pdf:
+            cells += [_num(row.rebuild and row.rebuild.stages.get("pdf"), 0, thousands=True),
+                      _num(row.pdf_files, 0, thousands=True), _mb(row.pdf_bytes, 1024 ** 2)]
         lines.append("| " + " | ".join(cells) + " |")
     failures = [f"- {row.size:,} measures failed at {row.error}" for row in rows if row.error]
     return "\n".join(lines + ([""] + failures if failures else []))
@@ -393,10 +412,11 @@ def commit() -> str:
     return f"commit {described.stdout.strip()}"
 
 
-def record(text: str) -> None:
+def record(text: str, pdf: bool = False) -> None:
     today = datetime.date.today().isoformat()
     with RESULTS.open("a", encoding="utf-8") as results:
-        results.write(f"\n## Build scaling with the number of measures, {today}\n\n{text}\n")
+        results.write(f"\n## Build scaling with the number of measures{', with PDFs' if pdf else ''}, {today}\n\n"
+                      f"{text}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -410,6 +430,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800,
                         help="seconds allowed per command (default: %(default)s)")
     parser.add_argument("--keep", action="store_true", help="keep each size's tree (content, seeds, site) afterwards")
+    parser.add_argument("--pdf", action="store_true",
+                        help="build with --pdf: the PDF stage, and the PDFs' number and size (docs/pdf.md)")
     parser.add_argument("--record", action="store_true", help=f"append the table to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     try:
@@ -435,7 +457,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     trash = Trash(workdir)
     try:
-        rows = [measure(size, workdir, args.timeout, args.keep, trash, args.repeat) for size in sizes]
+        rows = [measure(size, workdir, args.timeout, args.keep, trash, args.repeat, args.pdf) for size in sizes]
     finally:
         trash.empty()
     about += f" Load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."
@@ -444,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     text = f"{about}\n\n{table(rows)}"
     print(f"\n{text}")
     if args.record:
-        record(text)
+        record(text, args.pdf)
         print(f"\nappended to {RESULTS.relative_to(ROOT)}")
     return 1 if any(row.error for row in rows) else 0
 

@@ -38,6 +38,18 @@ def write_staged(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
+def link_staged(source: Path, target: Path) -> None:
+    """Put a file into a folder no reader sees yet as a hard link to `source` (a kept file that is
+    never changed in place, only replaced: a PDF in the cache), or a copy where the disk cannot link."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError as error:
+        if error.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+            raise
+        shutil.copyfile(source, target)
+
+
 def write_tree(folder: Path, files: dict[str, bytes]) -> None:
     """Write `files` (relative path -> bytes) into a folder no reader sees yet (a staged site)."""
     for relative, data in files.items():
@@ -109,12 +121,19 @@ def swap_in(fresh: Path, target: Path) -> None:
         discard(old)
 
 
+def kept_folder(target: Path, kind: str) -> Path:
+    """A folder beside `target` that builds keep from one to the next (`.site.cache-pdf`): no leftover."""
+    return Path(target).parent / f".{Path(target).name}.cache-{kind}"
+
+
 def leftovers(target: Path) -> list[Path]:
     """What builds of `target` leave beside it while they run: staged sites, index documents, old sites."""
     target = Path(target)
     if not target.parent.is_dir():
         return []
-    return sorted(p for p in target.parent.glob(f".{target.name}.*") if p.name != lock_path(target).name)
+    lock, kept = lock_path(target).name, kept_folder(target, "").name  # the lock, and `.site.cache-*`
+    return sorted(p for p in target.parent.glob(f".{target.name}.*")
+                  if p.name != lock and not p.name.startswith(kept))
 
 
 def recover(target: Path) -> None:

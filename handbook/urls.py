@@ -23,6 +23,10 @@ SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": 
                 "data": "data/"}  # data: the open data page, and its files beside it (data_path)
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/
+# `build --pdf`: an edition's PDFs in one folder of their own (docs/pdf.md), a measure's and a source
+# document's named by id, the whole handbook's handbook.pdf: <edition>/pdf/measures/<id>.pdf, …
+PDF_FOLDER = "pdf"
+PDF_KINDS = {"measure": "measures/", "source": "sources/", "handbook": ""}
 STATIC = "static"  # static/ of the project, copied as it is
 
 
@@ -70,6 +74,11 @@ def file_path(path: str) -> str:
 def root_file(name: str) -> str:
     """A file at the root of the site (ROOT_FILES: the edition chooser, 404, sitemap, robots.txt)."""
     return file_path(ROOT_FILES[name])
+
+
+def pdf_path(edition_code: str, kind: str, id: str = "") -> str:
+    """A PDF of an edition (PDF_KINDS): zh-hk/pdf/measures/gzdd-2022-05.pdf, zh-hk/pdf/handbook.pdf."""
+    return f"{edition_code}/{PDF_FOLDER}/{PDF_KINDS[kind]}{id or 'handbook'}.pdf"
 
 
 def static_path(name: str) -> str:
@@ -125,6 +134,9 @@ class Urls:
 
     def static(self, name: str) -> str:
         return self.href(static_path(name))
+
+    def pdf(self, edition_code: str, kind: str, id: str = "") -> str:
+        return self.href(pdf_path(edition_code, kind, id))
 
 
 def edit_url(repo_url: str, edit_uri: str, file: str) -> str:

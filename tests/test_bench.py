@@ -41,6 +41,18 @@ def test_bench_measures_a_row_and_leaves_no_tree(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the trees put aside were deleted at the end
 
 
+def test_bench_measures_the_pdf_stage(tmp_path):
+    """--pdf: the pdf stage of the clean build and of the rebuild after the edit, the PDFs' number and size."""
+    result = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--pdf", "--workdir", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    header, row = (line for line in result.stdout.splitlines() if line.startswith(("| measures |", "| 10 |")))
+    cells = dict(zip((c.strip() for c in header.strip("|").split("|")), (c.strip() for c in row.strip("|").split("|"))))
+    assert "–" not in cells.values(), f"a column was not measured: {row}"
+    assert cells["PDFs"] == str(4 * (10 + 1 + 1))  # every edition: 10 measures, their source, the handbook
+    assert float(cells["PDFs MB"]) > 0 and int(cells["pdf ms"].replace(",", "")) > 0
+
+
 def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
     from bench.serve_latency import measure  # imports devtools.browser: Chromium is needed from here on
 

@@ -1,6 +1,6 @@
 """The lock files (requirements/*.txt, docs/dependencies.md) are in step with
-pyproject.toml, pin every file by hash, keep the test packages out of what
-serving installs, and are what the Makefile installs."""
+pyproject.toml, pin every file by hash, keep the test and PDF packages out of
+what serving installs, and are what the Makefile installs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tests.conftest import ROOT
 
 RUNTIME = ROOT / "requirements" / "runtime.txt"
 TESTING = ROOT / "requirements" / "test.txt"
+PDF = ROOT / "requirements" / "pdf.txt"  # `build --pdf` (handbook/pdf/)
 
 
 def canonical(name: str) -> str:
@@ -49,13 +50,16 @@ PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 
 
 def test_direct_dependencies_are_pinned_exactly():
-    for requirement in PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"]:
+    extras = PROJECT["optional-dependencies"]
+    for requirement in PROJECT["dependencies"] + extras["pdf"] + extras["test"]:
         assert re.fullmatch(r"[A-Za-z0-9._-]+==[0-9][0-9A-Za-z.]*", requirement), requirement
 
 
 @pytest.mark.parametrize("lock, declared", [
     (RUNTIME, PROJECT["dependencies"]),
-    (TESTING, PROJECT["dependencies"] + PROJECT["optional-dependencies"]["test"]),
+    (PDF, PROJECT["dependencies"] + PROJECT["optional-dependencies"]["pdf"]),
+    (TESTING, PROJECT["dependencies"] + PROJECT["optional-dependencies"]["pdf"]
+     + PROJECT["optional-dependencies"]["test"]),
 ])
 def test_lock_holds_each_pin_of_pyproject(lock, declared):
     """A pin changed in pyproject.toml without `make lock` fails here."""
@@ -66,7 +70,7 @@ def test_lock_holds_each_pin_of_pyproject(lock, declared):
                                              f"{entries[name][0]}: run `make lock`")
 
 
-@pytest.mark.parametrize("lock", [RUNTIME, TESTING])
+@pytest.mark.parametrize("lock", [RUNTIME, PDF, TESTING])
 def test_every_locked_package_has_a_hash(lock):
     entries = locked(lock)
     assert len(entries) > 10
@@ -84,6 +88,14 @@ def test_runtime_lock_is_the_test_lock_without_the_test_packages():
         assert test_only in testing and test_only not in runtime
 
 
+def test_pdf_lock_is_the_test_lock_for_what_it_holds():
+    """The tests make PDFs with exactly the packages `make pdf-deps` installs; serving installs none."""
+    pdf, testing, runtime = locked(PDF), locked(TESTING), locked(RUNTIME)
+    for name, (version, _) in pdf.items():
+        assert testing.get(name, (None,))[0] == version, f"{name}: the two locks disagree"
+    assert "weasyprint" in pdf and "weasyprint" not in runtime
+
+
 def imported_modules(path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
@@ -97,15 +109,17 @@ def imported_modules(path) -> set[str]:
 
 def test_the_handbook_imports_only_what_serving_installs():
     """`make serve` installs the runtime lock alone: a module of handbook/ or
-    build.py that imports a test package would fail there and nowhere else."""
+    build.py that imports a test package would fail there and nowhere else.
+    handbook/pdf/ (only `build --pdf` imports it) may also use the PDF lock."""
     distributions = importlib.metadata.packages_distributions()
-    runtime = locked(RUNTIME)
+    runtime, pdf = set(locked(RUNTIME)), set(locked(PDF))
     sources = [ROOT / "build.py", *sorted((ROOT / "handbook").rglob("*.py"))]
     outside = {}
     for source in sources:
+        allowed = runtime | pdf if source.is_relative_to(ROOT / "handbook" / "pdf") else runtime
         for module in imported_modules(source) - set(sys.stdlib_module_names) - {"handbook", "__future__"}:
             owners = {canonical(d) for d in distributions.get(module, [])}
-            if not owners & set(runtime):
+            if not owners & allowed:
                 outside.setdefault(module, []).append(source.relative_to(ROOT).as_posix())
     assert not outside, f"imported, but not in requirements/runtime.txt: {outside}"
 
@@ -127,12 +141,13 @@ def test_the_installed_environment_is_complete():
 def test_makefile_installs_only_from_the_locks():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     installs = re.findall(r"^\t\$\(PIP\) install (.+)$", makefile, flags=re.M)
-    assert len(installs) == 3
+    assert len(installs) == 4
     for options in installs:
         assert "--no-deps" in options, options
         if " -r " in f" {options}":
             assert "--require-hashes" in options, options
     assert "-r requirements/runtime.txt" in installs[0] and "-r requirements/test.txt" in installs[2]
+    assert "-r requirements/pdf.txt" in installs[3]
     # Serving installs Pagefind alone; axe-core (a devDependency) only with the tests.
     package = (ROOT / "package.json").read_text(encoding="utf-8")
     assert '"axe-core"' in package.split('"devDependencies"')[1]

@@ -120,7 +120,8 @@ def uses_of_strings(node: nodes.Node, parent: nodes.Node | None = None, before: 
 
 def test_every_placeholder_a_template_shows_is_filled():
     """Where a template shows a string with placeholders, it fills all of them, or hands the string to
-    search.js in a data- attribute (the script fills it); the citation is filled in citation.py."""
+    search.js in a data- attribute (the script fills it); the citation is filled in citation.py, the PDFs'
+    page number by the PDF engine."""
     wanted = {key: names for key, texts in interface_strings().items() if (names := placeholders(texts))}
     env = jinja2.Environment(trim_blocks=True, lstrip_blocks=True)
     shown = set()
@@ -152,4 +153,8 @@ def test_every_placeholder_a_template_shows_is_filled():
     tables = (ROOT / "handbook/opendata/tables.py").read_text(encoding="utf-8")
     described = {key for key in set(wanted) - shown - set(in_python) if f'"{key}"' in tables}
     assert described and all(wanted[key] <= filled for key in described), (described, filled)
-    assert set(wanted) - shown == set(in_python) | described
+    # The PDFs' page number: cut around its two numbers (pdf/documents.py), which the PDF engine fills on each page.
+    assert wanted["pdf_page"] == {"n", "total"}
+    assert re.search(r'partition\("\{n\}"\).*partition\("\{total\}"\)',
+                     (ROOT / "handbook/pdf/documents.py").read_text(encoding="utf-8"), re.S)
+    assert set(wanted) - shown == set(in_python) | described | {"pdf_page"}

@@ -127,7 +127,11 @@ def test_build_job_sets_up_tests_builds_and_uploads_in_order(workflow):
     assert max(python, node) < setup < test < site < upload and configure < site
     assert str(steps(build)[python]["with"]["python-version"]) == "3.11"
     assert str(steps(build)[node]["with"]["node-version"]) == "20"
-    assert "--base-url" in runs(steps(build)[site])
+    assert "--base-url" in runs(steps(build)[site]) and "--pdf" in runs(steps(build)[site]).split()
+    pdf = step_index(build, lambda s: runs(s) == "make pdf-deps")
+    cache = step_index(build, lambda s: uses(s, "actions/cache"))
+    assert setup < pdf < site and cache < site
+    assert steps(build)[cache]["with"]["path"] == ".site.cache-pdf"  # files.kept_folder(site, "pdf")
     assert steps(build)[upload]["with"]["path"] == "site"
     # A pull request tests and builds, and uploads nothing.
     assert only_on_push(steps(build)[upload].get("if"))

@@ -1,6 +1,7 @@
 """`build`: content/ to a complete static site in site/, one timed stage at a time.
 
-    check -> convert (each edition converted and laid out: site.plan) -> render -> index (Pagefind) -> swap in
+    check -> convert (each edition converted and laid out: site.plan) -> render -> index (Pagefind)
+          -> pdf (with --pdf: handbook.pdf) -> swap in
 
 A clean build writes into a fresh folder beside site/ and swaps it in at
 the end, so a content, template or index error leaves the previous site
@@ -25,6 +26,9 @@ from ..diagnostics import ContentError
 from ..editions import EDITIONS, Edition
 from ..files import OutputError, OutputLock, discard, recover, scratch_folder, stage_tree, swap_in
 from ..model import Handbook
+from ..pdf.cache import PdfCache
+from ..pdf.engine import Engine, load_engine
+from ..pdf.stage import PdfJob, make_pdfs, pdf_total
 from ..search.pagefind import index_shards, pagefind_binary
 from ..search.shards import Shard, shard_modulus
 from ..site.plan import Plan, plan_site
@@ -43,11 +47,12 @@ class Builder:
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
                  progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None,
-                 shard_size: int | None = None, editions: tuple[Edition, ...] = EDITIONS):
-        """`shard_size`: measures per index bundle (serve: shards.PREVIEW_SHARD_SIZE); None: one an edition."""
+                 shard_size: int | None = None, editions: tuple[Edition, ...] = EDITIONS, pdf: bool = False):
+        """`shard_size`: measures per index bundle (serve: shards.PREVIEW_SHARD_SIZE); None: one an edition.
+        `pdf`: every build is clean and makes the PDFs (pdf/), which the pages then link."""
         self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, Path(out_dir), base_url
         self.progress = progress or Progress(quiet=True)
-        self.keep_state, self.shard_size, self.editions = keep_state, shard_size, editions
+        self.keep_state, self.shard_size, self.editions, self.pdf = keep_state, shard_size, editions, pdf
         self.workers = workers or os.cpu_count() or 1
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input (emit.py)
         self.lock = OutputLock(self.out_dir)  # held from the first build until close() when keep_state
@@ -92,24 +97,26 @@ class Builder:
         if not self.keep_state:
             self.state = SiteState()
         self.progress.stages = []
+        engine = load_engine(self.root / "static") if self.pdf else None  # a missing font stops it now
         handbook = self._history(self._check())
         templates, templates_changed = self._templates()
-        clean = self._clean_needed(handbook)
+        clean = self.pdf or self._clean_needed(handbook)
         with self.progress.stage("convert") as stage:  # before the workers fork: they inherit the plan
             previous = None if clean or templates_changed else self.state.plan  # None: every page again
             plan = plan_site(handbook, templates.strings, self.base_url, previous, self.state.converters,
-                             self.shard_size)
+                             self.shard_size, self.pdf)
             extra = {**static_files(self.root / "static"), **self.state.query_tables(handbook),
                      **self.state.search_vocabulary(handbook, plan),
                      **root_files(templates.env, plan), **plan.data_files()}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
                              "search conversion tables and vocabulary; open data")
         try:
-            rendered, written = (self._clean(plan, templates, extra) if clean
-                                 else self._update(plan, templates, extra, defer_index))
+            rendered, written, laid_out = (self._clean(plan, templates, extra, engine) if clean
+                                           else (*self._update(plan, templates, extra, defer_index), ()))
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
-        return BuildReport(plan.urls.base_url, list(self.progress.stages), rendered, written, handbook.warnings)
+        return BuildReport(plan.urls.base_url, list(self.progress.stages), rendered, written, handbook.warnings,
+                           laid_out)
 
     def _check(self) -> Handbook:
         with self.progress.stage("check") as stage:
@@ -149,8 +156,11 @@ class Builder:
         return (s.plan is None or s.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir()
                 or s.plan.modulus != shard_modulus(len(handbook.content.measures), self.shard_size))
 
-    def _clean(self, plan: Plan, templates: Templates, extra: dict[str, bytes]) -> tuple[int, int]:
-        """Everything into a fresh folder, indexed, then swapped in."""
+    def _clean(self, plan: Plan, templates: Templates, extra: dict[str, bytes],
+               engine: Engine | None = None) -> tuple[int, int, tuple[str, ...]]:
+        """Everything into a fresh folder, indexed, with `engine` its PDFs, then swapped in; the pages
+        rendered, the files written and the PDFs laid out."""
+        laid_out = ()
         fresh = stage_tree(self.out_dir, extra)
         documents = scratch_folder(self.out_dir, "search")
         try:
@@ -168,6 +178,8 @@ class Builder:
                 pages = index_shards(documents, shards, pagefind_binary(self.root), fresh / SEARCH_INDEX,
                                      self._pagefind_runs(plan), after)
                 stage.summary = f"{pages} pages in {len(shards)} bundles"
+            if engine is not None:
+                laid_out = self._pdfs(plan, templates, engine, fresh)
             refuse_to_replace(self.out_dir, fresh)
             swap_in(fresh, self.out_dir)
         except BaseException:
@@ -184,7 +196,20 @@ class Builder:
             gc.freeze()
         else:
             discard(documents)
-        return rendered, len(emitted.files)
+        return rendered, len(emitted.files), laid_out
+
+    def _pdfs(self, plan: Plan, templates: Templates, engine: Engine, fresh: Path) -> tuple[str, ...]:
+        """Every PDF into the staged site: from the cache where its inputs are unchanged, else laid out
+        (those are returned)."""
+        with self.progress.stage("pdf", pdf_total(plan)) as stage:
+            job = PdfJob(plan, templates.env, self.root / "templates", engine, fresh, PdfCache(self.out_dir))
+            report = make_pdfs(job, self.workers, stage.item)
+            laid_out = len(report.laid_out)
+            cpu = ", ".join(f"{kind}s {report.seconds[kind]:.1f} s" for kind in ("measure", "source", "handbook"))
+            stage.summary = (f"{report.documents} PDFs in {len(plan.editions)} editions: {laid_out} laid out "
+                             f"({report.pages} pages), {report.documents - laid_out} unchanged "
+                             f"({self.workers} processes; CPU time: {cpu})")
+        return tuple(sorted(report.laid_out))
 
     def _rendered(self, stage, count: int) -> None:
         stage.done += count
@@ -251,7 +276,8 @@ class Builder:
 
 
 def build(root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
-          progress: Progress | None = None) -> BuildReport:
-    """A clean build: everything read, rendered, written and indexed afresh."""
+          progress: Progress | None = None, pdf: bool = False) -> BuildReport:
+    """A clean build: everything read, rendered, written and indexed afresh (with `pdf`, the PDFs too)."""
     workers = 1 if progress and progress.verbose else None
-    return Builder(root, content_dir, out_dir, base_url, progress, keep_state=False, workers=workers).build()
+    return Builder(root, content_dir, out_dir, base_url, progress, keep_state=False, workers=workers,
+                   pdf=pdf).build()

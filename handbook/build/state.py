@@ -28,6 +28,7 @@ class BuildReport:
     rendered: int  # pages rendered (the rest were unchanged and reused)
     written: int  # files written (the rest were unchanged on disk)
     warnings: tuple = ()  # the check's warnings (diagnostics.Diagnostic): shown, the build went on
+    pdfs_laid_out: tuple[str, ...] = ()  # `build --pdf`: the PDFs laid out (the others came from the cache)
 
 
 @dataclass

@@ -53,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
                                  "a failed build leaves the previous site in place. Prints one line "
                                  "per stage with its time and counts.")
     _site_options(build)
+    build.add_argument("--pdf", action="store_true",
+                       help="also make each edition's PDFs (a measure, a source document, the whole handbook; "
+                            "docs/pdf.md), which the pages then link; needs `make pdf-deps`")
 
     serve = _command(commands, run.serve, "serve",
                      help="build, serve on http://127.0.0.1:8000, rebuild on every change",

@@ -15,7 +15,7 @@ from pathlib import Path
 from ..diagnostics import ContentError, display_path, warnings_report
 
 
-def _builder(args, keep_state: bool):
+def _builder(args, keep_state: bool, pdf: bool = False):
     from ..build.builder import Builder
     from ..build.progress import Progress
     from ..search.shards import PREVIEW_SHARD_SIZE
@@ -30,14 +30,15 @@ def _builder(args, keep_state: bool):
     # (serve) cuts the search index into bundles, so that an edit re-indexes one.
     return Builder(args.root, args.content, args.out, args.base_url, Progress(verbose=args.verbose),
                    keep_state=keep_state, workers=1 if args.verbose else None,
-                   shard_size=PREVIEW_SHARD_SIZE if keep_state else None)
+                   shard_size=PREVIEW_SHARD_SIZE if keep_state else None, pdf=pdf)
 
 
 def build(args) -> int:
     from ..files import OutputError
+    from ..pdf.engine import PdfError
     from ..search.pagefind import SearchIndexError
 
-    builder = _builder(args, keep_state=False)
+    builder = _builder(args, keep_state=False, pdf=args.pdf)
     if builder is None:
         return 2
     started = time.perf_counter()
@@ -47,7 +48,7 @@ def build(args) -> int:
         print(error.report(), file=sys.stderr)
         print("build: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
-    except (SearchIndexError, OutputError) as error:
+    except (SearchIndexError, OutputError, PdfError) as error:
         print(f"build: error: {error}\nbuild: stopped; the previous site is unchanged", file=sys.stderr)
         return 1
     if report.warnings:

@@ -15,7 +15,7 @@ import re
 from itertools import zip_longest
 
 from ..editions import Edition
-from ..model import STATUSES, History, Measure
+from ..model import STATUSES, History, Measure, Source
 from ..urls import PageKey
 from .history import changes_pages, history_pages, measure_history, newest_revisions
 from .index import Index
@@ -200,8 +200,7 @@ def list_pages(index: Index, section: Section, page_size: int | None = None) -> 
     kind, id = section.kind, section.id
     if kind == "source":
         source = index.sources[id]
-        order = {c.id: i for i, c in enumerate(source.categories)}
-        refs = sorted(index.by_source[id], key=lambda r: (order.get(r.measure.category, -1), r.measure.number))
+        refs = in_source_order(index, source)
         return tuple(Page(PageKey("source", id, pagination.number), "source.html", source.short_title,
                           SourceView(source, _grouped(chunk), pagination), source.description or source.title)
                      for pagination, chunk in paginated(refs, page_size))
@@ -219,6 +218,12 @@ def list_pages(index: Index, section: Section, page_size: int | None = None) -> 
     return tuple(Page(PageKey(kind, id, pagination.number), "listing.html", name, ListingView(
         kind, name, description, chunk, index.named(kind), pagination, source), description)
         for pagination, chunk in paginated(refs, page_size))
+
+
+def in_source_order(index: Index, source: Source) -> list[MeasureRef]:
+    """A source document's measures as its page lists them: by category, in the document's order, then number."""
+    order = {c.id: i for i, c in enumerate(source.categories)}
+    return sorted(index.by_source[source.id], key=lambda r: (order.get(r.measure.category, -1), r.measure.number))
 
 
 def measure_page(index: Index, refs: list[MeasureRef], i: int, across: Across) -> Page:

@@ -33,6 +33,7 @@ class Shared:
     site: SiteSettings  # converted
     strings: tuple[tuple[str, str], ...]  # the edition's interface strings
     urls: Urls
+    pdf: bool = False  # the build makes PDFs (`build --pdf`), which pages link
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,9 @@ class Plan:
 
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
-              converter=edition_converter, shard_size: int | None = None) -> Plan:
-    """The site's plan; with `previous`, each edition is laid out again only where an edit touched it."""
+              converter=edition_converter, shard_size: int | None = None, pdf: bool = False) -> Plan:
+    """The site's plan; with `previous`, each edition is laid out again only where an edit touched it;
+    with `pdf`, its pages link the edition's PDFs."""
     urls = Urls(base_url or handbook.settings.base_url)
     measures = handbook.content.measures
     modulus = shard_modulus(len(measures), shard_size)
@@ -152,7 +154,7 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
         convert = converter(edition, handbook.conversion)
         bundles = tuple(urls.search_bundle(Shard(edition.code, n).folder) for n in numbers)
         editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before,
-                                      translation))
+                                      translation, pdf))
     sitemap = (_sitemap_keys(editions), urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
                 previous is None or previous.sitemap != sitemap)
@@ -188,12 +190,12 @@ def _terms_of(content: Content, kept: dict[str, TermsOf]) -> dict[str, TermsOf]:
 
 def _plan_edition(handbook: Handbook, edition: Edition, convert: Converter, strings: dict, urls: Urls,
                   bundles: tuple[str, ...], terms: dict, relate: _Relate, before: EditionPlan | None,
-                  translation: Translated | None = None) -> EditionPlan:
+                  translation: Translated | None = None, pdf: bool = False) -> EditionPlan:
     """One edition converted and laid out: again where measures changed in place since `before`
     (layout.py), else whole; and the pages to render again."""
     content = convert_content(handbook.content, convert)
     t = edition_strings(strings, edition, convert, handbook.source_edition)
-    shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls)
+    shared = Shared(convert.record(handbook.settings), tuple(t.items()), urls, pdf)
     histories = edition_revisions(handbook.history, edition, convert, handbook.source_edition.lang)
     data = open_data(content, edition, handbook.editions, t, urls, terms, shared.site, before.data if before else None)
     changed = None

@@ -186,6 +186,14 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
     return env.get_template(page.template).render(**context).encode()
 
 
+def render_pdf_html(env: jinja2.Environment, plan: Plan, edition: EditionPlan, view) -> str:
+    """The HTML a PDF is laid out from (pdf/documents.py: its view): templates/pdf.html, with the helpers
+    every page has."""
+    context = _helpers(plan, edition)
+    context["view"] = view
+    return env.get_template("pdf.html").render(**context)
+
+
 def render_feed(env: jinja2.Environment, plan: Plan, edition: EditionPlan) -> bytes:
     """The edition's changes (history.py), newest first; without a history, its newest measures."""
     entries, sources = edition.feed, edition.content.sources
@@ -250,6 +258,8 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         "document_names": lambda sources: _names(edition, [s.short_title for s in sources]),
         "status_name": lambda status: status_names(edition.t)[status],
         "has_history": edition.history.state != "none",  # changes/ exists
+        # a page links its PDF only when the build makes them (`build --pdf`)
+        "pdf": (lambda kind, id="": urls.pdf(code, kind, id)) if edition.shared.pdf else None,
     }
 
 
