@@ -11,7 +11,8 @@ its address; the table of contents gives the pages the measures are on; the font
 subsets of the edition's own Noto face; /Lang is the edition's; no line starts with a closing mark;
 an unchanged build lays no PDF out again, an edit lays out only the PDFs that show it; the same
 content gives the same bytes; pages link the PDFs only when the build made them; a failed PDF
-stage leaves the previous site.
+stage leaves the previous site; a measure's PDF says what its page says of its validity (status,
+dates, the notice of a superseded measure and its successor's address).
 """
 
 from __future__ import annotations
@@ -148,6 +149,41 @@ def test_a_measure_pdf_holds_its_text_in_the_editions_script(site):
     assert "建立后续监管" in measure_text(site, "en", "fixture-batch1-02")  # not translated: the Chinese, shown
 
 
+def shown_validity(site: Path, edition: str, measure: str) -> tuple[str, list[str]]:
+    """What the measure's page says of its validity: the notice above its text ("" if none), and its
+    validity rows (status, dates, successor) as "name value"."""
+    page = (site / edition / "measures" / measure / "index.html").read_text(encoding="utf-8")
+    plain = lambda html: squeezed(unescape(re.sub(r"<[^>]+>", "", html)))
+    notice = re.search(r'<div class="notice validity"[^>]*>(.*?)</div>', page, re.S)
+    document = (site / edition / "sources" / "fixture-batch1" / "index.html").read_text(encoding="utf-8")
+    row = r'<tr><th scope="row"[^>]*>(.*?)</th><td>(.*?)</td></tr>'
+    of_document = {plain(th) for th, _ in re.findall(row, document)}  # its dates are the document's
+    wanted = [plain(th) + plain(td) for th, td in re.findall(row, page) if plain(th) not in of_document
+              and re.search(r'href="[^"]*/(status|measures)/|<time', td)]  # status, dates, successor
+    return (plain(notice[1]) if notice else ""), wanted
+
+
+def test_a_measures_pdf_says_what_its_page_says_of_its_validity(site):
+    said = set()
+    for edition in EDITIONS:
+        for number in ("01", "02", "03"):
+            measure = f"fixture-batch1-{number}"
+            notice, rows = shown_validity(site, edition.code, measure)
+            pdf = site / edition.code / "pdf" / "measures" / f"{measure}.pdf"
+            first, text = squeezed(pdftotext(pdf, 1)), squeezed(body_text(pdf))
+            if notice:  # above the text, as on the page: on the first page, before the text begins
+                begins = text.index(squeezed(measure_text(site, edition.code, measure))[:12])
+                assert notice in first and text.index(notice) < begins, (edition.code, measure)
+                said.add(number)
+            for row in rows:
+                assert row in text, (edition.code, measure, row)
+            assert rows, (edition.code, measure)  # 01 in force, 02 superseded by 03
+    assert said == {"02"}  # the superseded one
+    successor = "https://example.org/handbook/zh-tw/measures/fixture-batch1-03/"
+    assert successor in squeezed(body_text(site / "zh-tw" / "pdf" / "measures" / "fixture-batch1-02.pdf"))
+    assert "fixture-batch1-03/" not in squeezed(body_text(site / "zh-tw" / "pdf" / "measures" / "fixture-batch1-01.pdf"))
+
+
 def test_the_long_measures_run_over_several_pages(site):
     for edition in ("zh-hans", "zh-hk", "zh-tw"):
         assert pages(site / edition / "pdf" / "measures" / "fixture-batch1-02.pdf") >= 2
@@ -195,7 +231,8 @@ def test_the_table_of_contents_gives_each_measures_page(site):
             listed = re.search(re.escape(title) + r"\.+(\d+)", bodies[toc])
             assert listed, (edition.code, title)
             on = int(listed[1])
-            assert title in bodies[on - 1] and all(title not in text for text in bodies[toc + 1:on - 1]), \
+            heading = re.compile(rf"(?<![“「]){re.escape(title)}(?![”」])")  # not where a notice or citation names it
+            assert heading.search(bodies[on - 1]) and not any(heading.search(text) for text in bodies[toc + 1:on - 1]), \
                 (edition.code, title, on)
 
 

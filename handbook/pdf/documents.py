@@ -46,6 +46,8 @@ class Entry:
     ref: MeasureRef
     of: int  # how many measures its source document has (第5项 / 共39项)
     citation: str  # the line a reader cites it by, with its address
+    successor: MeasureRef | None  # the measure that supersedes it: its PDF says so above its text
+    supersedes: tuple[MeasureRef, ...]  # the measures it supersedes
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def pdf_view(edition: EditionPlan, document: PdfDocument) -> PdfView:
 def _entry(edition: EditionPlan, ref: MeasureRef) -> Entry:
     view = edition.pages[ref.key].view
     url = edition.shared.urls.absolute(page_path(edition.edition.code, PageKey("measure", ref.measure.id)))
-    return Entry(ref, view.of, citation(view, edition.t, url, edition.edition))
+    return Entry(ref, view.of, citation(view, edition.t, url, edition.edition), view.successor,
+                 tuple(view.supersedes))
 
 
 def page_words(wording: str) -> tuple[str, str, str]:
