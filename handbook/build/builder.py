@@ -29,8 +29,8 @@ from ..model import Handbook
 from ..pdf.cache import PdfCache
 from ..pdf.engine import Engine, load_engine
 from ..pdf.stage import PdfJob, make_pdfs, pdf_total
-from ..search.pagefind import index_shards, pagefind_binary
-from ..search.shards import Shard, shard_modulus
+from ..search.pagefind import available_memory, index_shards, pagefind_binary, runs_at_once
+from ..search.shards import PUBLISHED_SHARD_SIZE, Shard, shard_modulus
 from ..site.plan import Plan, plan_site
 from ..site.render import Templates, load_templates, render_edition, root_files
 from .state import BuildReport, SiteState
@@ -47,8 +47,10 @@ class Builder:
 
     def __init__(self, root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,
                  progress: Progress | None = None, *, keep_state: bool = True, workers: int | None = None,
-                 shard_size: int | None = None, editions: tuple[Edition, ...] = EDITIONS, pdf: bool = False):
-        """`shard_size`: measures per index bundle (serve: shards.PREVIEW_SHARD_SIZE); None: one an edition.
+                 shard_size: int | None = PUBLISHED_SHARD_SIZE, editions: tuple[Edition, ...] = EDITIONS,
+                 pdf: bool = False):
+        """`shard_size`: measures per index bundle at most (serve: shards.PREVIEW_SHARD_SIZE); None: one an
+        edition however many.
         `pdf`: every build is clean and makes the PDFs (pdf/), which the pages then link."""
         self.root, self.content_dir, self.out_dir, self.base_url = root, content_dir, Path(out_dir), base_url
         self.progress = progress or Progress(quiet=True)
@@ -176,7 +178,7 @@ class Builder:
                 after = None if self.keep_state else (lambda shard: discard(documents / shard.folder))
                 shards = plan.shards()
                 pages = index_shards(documents, shards, pagefind_binary(self.root), fresh / SEARCH_INDEX,
-                                     self._pagefind_runs(plan), after)
+                                     self._pagefind_runs(plan, len(shards)), after)
                 stage.summary = f"{pages} pages in {len(shards)} bundles"
             if engine is not None:
                 laid_out = self._pdfs(plan, templates, engine, fresh)
@@ -215,11 +217,14 @@ class Builder:
         stage.done += count
         self.progress.item(stage, f"{count} pages")
 
-    def _pagefind_runs(self, plan: Plan) -> int:
-        """Pagefind processes at a time: at least one an edition. Pagefind keeps about 1.3 cores
-        busy, so on 2 cores three editions' indexes side by side took 26 s at 10,000 measures,
-        two and then one 35 s."""
-        return max(self.workers, len(plan.editions))
+    def _pagefind_runs(self, plan: Plan, bundles: int) -> int:
+        """Pagefind processes at a time for `bundles` to index. Pagefind keeps about 1.3 cores busy: on
+        2 cores three editions' indexes side by side took 26 s at 10,000 measures, two and then one
+        35 s; so up to one an edition run at once, more bundles than that (a handbook past
+        PUBLISHED_SHARD_SIZE) one a core. Never more than fit in memory (pagefind.runs_at_once)."""
+        wanted = bundles if bundles <= max(self.workers, len(plan.editions)) else self.workers
+        pages = -(-len(plan.editions[0].layout.index.refs) // plan.modulus)  # measure pages a bundle, about
+        return runs_at_once(wanted, pages, available_memory())
 
     def _update(self, plan: Plan, templates: Templates, extra: dict[str, bytes], defer_index: bool) -> tuple[int, int]:
         """Render what changed, write what differs, re-index the bundles whose measure pages changed."""
@@ -258,7 +263,7 @@ class Builder:
                 scratch = scratch_folder(self.out_dir, "index")
                 try:
                     pages = index_shards(self.documents, kept, pagefind_binary(self.root), scratch,
-                                         self._pagefind_runs(self.state.plan), niceness=niceness)
+                                         self._pagefind_runs(self.state.plan, len(kept)), niceness=niceness)
                     for shard in sorted(stale):
                         if shard in kept:
                             swap_in(scratch / shard.folder, self.out_dir / SEARCH_INDEX / shard.folder)

@@ -18,7 +18,7 @@ from ..diagnostics import ContentError, display_path, warnings_report
 def _builder(args, keep_state: bool, pdf: bool = False):
     from ..build.builder import Builder
     from ..build.progress import Progress
-    from ..search.shards import PREVIEW_SHARD_SIZE
+    from ..search.shards import PREVIEW_SHARD_SIZE, PUBLISHED_SHARD_SIZE
 
     from ..urls import base_url_problem
 
@@ -27,10 +27,11 @@ def _builder(args, keep_state: bool, pdf: bool = False):
         print(f"error: --base-url {problem} (got {args.base_url!r})", file=sys.stderr)
         return None
     # --verbose reports every file, which needs them all rendered in this process. A kept builder
-    # (serve) cuts the search index into bundles, so that an edit re-indexes one.
+    # (serve) cuts the search index into bundles, so that an edit re-indexes one; a published build
+    # only past PUBLISHED_SHARD_SIZE measures, to bound Pagefind's memory.
     return Builder(args.root, args.content, args.out, args.base_url, Progress(verbose=args.verbose),
                    keep_state=keep_state, workers=1 if args.verbose else None,
-                   shard_size=PREVIEW_SHARD_SIZE if keep_state else None, pdf=pdf)
+                   shard_size=PREVIEW_SHARD_SIZE if keep_state else PUBLISHED_SHARD_SIZE, pdf=pdf)
 
 
 def build(args) -> int:

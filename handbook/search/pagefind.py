@@ -178,6 +178,32 @@ class _PagefindService:
         return (lines[-1] if lines else f"exit status {self.process.returncode}")[:500]
 
 
+# Pagefind's peak memory for each measure page one run indexes: 1.78 GB over an edition's 10,000
+# (bench/RESULTS.md), about proportional to the pages.
+MEMORY_PER_PAGE = 180_000
+
+
+def runs_at_once(wanted: int, pages: int, available: int | None) -> int:
+    """How many Pagefind runs of about `pages` pages each to keep side by side: `wanted`, fewer if
+    their peaks would take more than half the `available` memory (the rest is the build's own and
+    the machine's); at least one. `available` None: unknown, so `wanted`."""
+    if available is None:
+        return max(1, wanted)
+    return max(1, min(wanted, available // 2 // max(1, pages * MEMORY_PER_PAGE)))
+
+
+def available_memory() -> int | None:
+    """The memory the kernel can give without swapping (MemAvailable), in bytes; None off Linux."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
 def index_shards(documents: Path, shards, binary: Path, output: Path, workers: int, after=None,
                  niceness: int = 0) -> int:
     """Index each shard's documents into output/<shard folder>, `workers` Pagefind runs at a time.

@@ -3,7 +3,9 @@
 Pagefind cannot update an index, only build one, so while previewing, a
 large handbook's index is cut into bundles of about PREVIEW_SHARD_SIZE
 measures (by a hash of the id, so adding a measure touches one bundle) and
-the search page merges them. A published build makes one bundle an edition.
+the search page merges them. A published build makes one bundle an edition
+up to PUBLISHED_SHARD_SIZE measures, and bundles of at most that many above
+it, so that Pagefind's memory stays bounded however large the handbook.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from dataclasses import dataclass
 # merges them. A published build makes one bundle per edition: a reader's first search at 10,000
 # measures fetches 0.4 MB in 132 responses from one, 1.4 to 2.0 MB in 400 from 40 (bench/RESULTS.md).
 PREVIEW_SHARD_SIZE = 100
+# Measures per index bundle at most when published: one Pagefind run over an edition's 10,000 measure
+# pages peaks at about 1.8 GB and grows with the pages, so a larger handbook's edition is cut into
+# bundles of at most this many, indexed a few at a time and merged by the search page. Up to
+# 10,000 measures an edition keeps one bundle, the smallest first search (bench/RESULTS.md).
+PUBLISHED_SHARD_SIZE = 10_000
 
 
 @dataclass(frozen=True, order=True)
