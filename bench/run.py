@@ -9,8 +9,9 @@ subprocess run from the project root, as a maintainer would run them:
 
 - a clean build, `build.py build` under `/usr/bin/time -v`: wall time, the
   build's own stage lines (`check   79 ms  …`), and peak RSS. GNU time
-  reports the largest single process of the tree, so two more peaks are
-  taken apart: the main Python process's own (a small wrapper reads
+  reports the largest single process of the tree, so three more peaks are
+  taken apart: the whole tree's together (TreeMemory: the sum of its
+  processes' PSS, sampled every 0.25 s), the main Python process's own (a small wrapper reads
   getrusage(RUSAGE_SELF) as it exits), and Pagefind's (the largest of its
   processes), with its wall time summed over its processes, which run side
   by side, so the sum exceeds the index stage (the build is given, through
@@ -57,6 +58,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,6 +126,50 @@ class BenchError(Exception):
         self.returncode = returncode
 
 
+class TreeMemory(threading.Thread):
+    """The peak memory of a process and all its descendants together, sampled every 0.25 s: the sum of
+    each one's PSS (proportional set size: a page shared by n processes counts 1/n in each, so forked
+    workers are not counted twice), which is what the tree takes from the machine. GNU time's peak is
+    the largest single process's only."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak_kb, self.stopped = pid, 0, threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.25):
+            self.peak_kb = max(self.peak_kb, sum(map(_pss_kb, _tree(self.pid))))
+
+    def stop(self) -> int:
+        self.stopped.set()
+        self.join()
+        return self.peak_kb
+
+
+def _tree(root: int) -> list[int]:
+    """root and every process descended from it, from /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # gone meanwhile
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo += children.get(pid, [])
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        return int(re.search(r"^Pss:\s+(\d+) kB", Path(f"/proc/{pid}/smaps_rollup").read_text(), re.M)[1])
+    except (OSError, TypeError):
+        return 0
+
+
 @dataclass
 class Build:
     """One `build.py build`, measured."""
@@ -134,6 +180,7 @@ class Build:
     python_rss_kb: int | None  # the main Python process alone
     pagefind_s: float | None  # None: the build did not run Pagefind
     pagefind_rss_kb: int | None
+    tree_pss_kb: int | None = None  # the whole process tree together, at its peak (TreeMemory)
 
 
 @dataclass
@@ -152,16 +199,24 @@ class Row:
     error: str | None = None
 
 
-def run(command: list[str], timeout: float, what: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run from the project root in its own process group, so a timeout also ends its children (Pagefind)."""
+def run(command: list[str], timeout: float, what: str, env: dict | None = None,
+        memory: list[int] | None = None) -> subprocess.CompletedProcess:
+    """Run from the project root in its own process group, so a timeout also ends its children (Pagefind).
+    With `memory` (a list), its process tree's peak memory in KB is appended to it."""
     with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=env, start_new_session=True) as process:
+        sampler = TreeMemory(process.pid)
+        if memory is not None:
+            sampler.start()
         try:
             stdout, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise BenchError(f"{what}: timed out after {timeout:g} s") from None
+        finally:
+            if memory is not None:
+                memory.append(sampler.stop())
     if process.returncode != 0:
         raise BenchError(f"{what}: exit code {process.returncode}\n  command: {shlex.join(command)}\n"
                          f"  {_tail(stderr or stdout)}", process.returncode)
@@ -192,8 +247,9 @@ def build(out: Path, timeout: float, what: str, pdf: bool = False) -> Build:
         report = scratch / "time.txt"  # its own file, so the build's stderr, shown if it fails, is its alone
         command = [str(GNU_TIME), "-v", "-o", str(report), str(PYTHON), "-c", PEAK_WRAPPER, "build.py",
                    "--content", str(out / "content"), "build", "--out", str(out / "site"), *(["--pdf"] if pdf else [])]
-        started = time.perf_counter()
-        result = run(command, timeout, what, env={**os.environ, "PAGEFIND_BINARY_PATH": str(timed_pagefind)})
+        started, memory = time.perf_counter(), []
+        result = run(command, timeout, what, env={**os.environ, "PAGEFIND_BINARY_PATH": str(timed_pagefind)},
+                     memory=memory)
         seconds = time.perf_counter() - started
         tree = time_report(report)
         pagefind = time_report(pagefind_report)
@@ -204,7 +260,8 @@ def build(out: Path, timeout: float, what: str, pdf: bool = False) -> Build:
         raise BenchError(f"{what}: no 'Maximum resident set size' in the report of {GNU_TIME} -v")
     python_peak = re.search(rf"{PEAK_MARK} (\d+)", result.stderr)
     return Build(seconds, stages, tree[0][1], int(python_peak[1]) if python_peak else None,
-                 sum(s for s, _ in pagefind) if pagefind else None, max((kb for _, kb in pagefind), default=None))
+                 sum(s for s, _ in pagefind) if pagefind else None, max((kb for _, kb in pagefind), default=None),
+                 memory[0] if memory else None)
 
 
 def stage_lines(stdout: str) -> dict[str, int]:
@@ -365,7 +422,8 @@ def table(rows: list[Row]) -> str:
         stage_names += [name for name in (row.clean.stages if row.clean else ()) if name not in stage_names]
     header = ["measures", "generate s", "clean build s", *(f"{name} ms" for name in stage_names),
               "outside stages s", "Pagefind s, runs summed", "rebuild after 1 edit s", "rebuild in serve s", "… of which index s",
-              "peak RSS tree MB", "peak RSS Python main MB", "peak RSS Pagefind MB",
+              "peak memory, whole tree (PSS) MB", "peak RSS largest process MB", "peak RSS Python main MB",
+              "peak RSS Pagefind MB",
               "site MB", "site files", "pagefind/ MB"]
     pdf = any(row.pdf_files is not None for row in rows)
     header += ["rebuild after 1 edit: pdf ms", "PDFs", "PDFs MB"] if pdf else []
@@ -378,7 +436,8 @@ def table(rows: list[Row]) -> str:
                  _num(row.clean and row.clean.seconds - sum(row.clean.stages.values()) / 1000, 1),
                  _num(clean.pagefind_s, 1), _num(row.rebuild and row.rebuild.seconds, 1),
                  _num(row.serve_rebuild_s, 1), _num(serve_index and serve_index / 1000, 1),
-                 _mb(clean.tree_rss_kb, 1024), _mb(clean.python_rss_kb, 1024), _mb(clean.pagefind_rss_kb, 1024),
+                 _mb(clean.tree_pss_kb, 1024), _mb(clean.tree_rss_kb, 1024), _mb(clean.python_rss_kb, 1024),
+                 _mb(clean.pagefind_rss_kb, 1024),
                  _mb(row.site_bytes, 1024 ** 2), _num(row.site_files, 0, thousands=True),
                  _mb(row.pagefind_bytes, 1024 ** 2)]
         if pdf:

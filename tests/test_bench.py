@@ -76,3 +76,17 @@ def test_the_open_data_bench_measures_a_row(tmp_path):
     assert row["files"] == 23 and row["cold"] > 0 and row["warm"] > 0
     assert all(size > 0 for size in row["sizes"].values())
     assert table([row]).splitlines()[2].startswith("| 120 | 23 |")
+
+
+def test_the_tree_memory_counts_every_process_once(tmp_path):
+    """A parent that touches 300 MB forks a child that touches 200 MB more: the tree holds about 500 MB
+    (the parent's pages, shared with the child, counted once), more than either process alone."""
+    from bench.run import run
+    script = ("import os, time\n"
+              "def touch(n):\n    b = bytearray(n << 20)\n    for i in range(0, len(b), 4096): b[i] = 1\n    return b\n"
+              "kept = touch(300)\n"
+              "if os.fork() == 0:\n    more = touch(200); time.sleep(1.5); os._exit(0)\n"
+              "time.sleep(2); os.wait()\n")
+    memory: list[int] = []
+    run([sys.executable, "-c", script], 60, "a forked tree", memory=memory)
+    assert 450 << 10 < memory[0] < 650 << 10, memory
