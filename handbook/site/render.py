@@ -165,17 +165,20 @@ def render_edition(env: jinja2.Environment, plan: Plan, edition: EditionPlan, em
     """Render the edition's pages to do (every `parts`-th one from `part`, and with part 0 its feed),
     each to `emit(path, bytes, shard)`; returns how many pages were rendered."""
     redo, code = edition.redo[part::parts], edition.edition.code
+    helpers = _helpers(plan, edition, env)  # once an edition: what every page has, and the listed measures
     for page in redo:
-        emit(file_path(page_path(code, page.key)), render_page(env, plan, edition, page),
+        emit(file_path(page_path(code, page.key)), render_page(env, plan, edition, page, helpers),
              plan.shard_of(edition.edition, page))
     if part == 0 and edition.feed_again:
         emit(page_path(code, FEED), render_feed(env, plan, edition), None)
     return len(redo)
 
 
-def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page: Page) -> bytes:
+def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page: Page,
+                helpers: dict | None = None) -> bytes:
+    """One page; `helpers`: the edition's (_helpers), when rendering many of its pages."""
     urls, code = edition.shared.urls, edition.edition.code
-    context = _helpers(plan, edition)
+    context = dict(helpers or _helpers(plan, edition, env))
     canonical = urls.absolute(page_path(code, page.key))
     context.update(page=page, view=page.view, canonical=canonical, jsonld=None, citation=None,
                    alternates=_alternates(urls, plan, page.key), x_default=_x_default(urls, plan, page.key))
@@ -189,7 +192,7 @@ def render_page(env: jinja2.Environment, plan: Plan, edition: EditionPlan, page:
 def render_pdf_html(env: jinja2.Environment, plan: Plan, edition: EditionPlan, view) -> str:
     """The HTML a PDF is laid out from (pdf/documents.py: its view): templates/pdf.html, with the helpers
     every page has."""
-    context = _helpers(plan, edition)
+    context = _helpers(plan, edition, env)
     context["view"] = view
     return env.get_template("pdf.html").render(**context)
 
@@ -201,7 +204,7 @@ def render_feed(env: jinja2.Environment, plan: Plan, edition: EditionPlan) -> by
         updated = max(rev.when for rev, _ in entries).isoformat()
     else:
         updated = f"{max(s.date for s in sources) if sources else datetime.date(2000, 1, 1)}T00:00:00Z"
-    context = _helpers(plan, edition)
+    context = _helpers(plan, edition, env)
     context.update(entries=entries, updated=updated)
     return env.get_template("feed.xml").render(**context).encode()
 
@@ -244,9 +247,10 @@ def _alternates(urls: Urls, plan: Plan, key: PageKey) -> list[Alternate]:
     return out
 
 
-def _helpers(plan: Plan, edition: EditionPlan) -> dict:
+def _helpers(plan: Plan, edition: EditionPlan, env: jinja2.Environment) -> dict:
+    """What the templates of every page of the edition call."""
     urls, code = edition.shared.urls, edition.edition.code
-    return {
+    helpers = {
         "edition": edition.edition, "site": edition.site, "t": edition.t,
         "url": lambda kind, id="", page=1: urls.page(code, PageKey(kind, id, page)),
         "absolute": lambda kind, id="": urls.absolute(page_path(code, PageKey(kind, id))),
@@ -261,6 +265,25 @@ def _helpers(plan: Plan, edition: EditionPlan) -> dict:
         # a page links its PDF only when the build makes them (`build --pdf`)
         "pdf": (lambda kind, id="": urls.pdf(code, kind, id)) if edition.shared.pdf else None,
     }
+    helpers["listed"] = _listed(env, helpers)
+    return helpers
+
+
+def _listed(env: jinja2.Environment, helpers: dict):
+    """macros.html's measure_item, rendered once a measure (and show_source) for the edition: a measure
+    is listed on many pages (its document, category, topics, units, the list of all, others' related
+    measures), always the same way."""
+    items: dict[tuple[str, bool], Markup] = {}
+    macros = []
+
+    def listed(ref, show_source: bool) -> Markup:
+        key = (ref.measure.id, show_source)
+        if key not in items:
+            if not macros:
+                macros.append(env.get_template("macros.html").make_module(helpers))
+            items[key] = macros[0].measure_item(ref, show_source)
+        return items[key]
+    return listed
 
 
 def _names(edition: EditionPlan, names: list[str]) -> str:
