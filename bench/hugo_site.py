@@ -11,6 +11,10 @@ page as ours are, at the same addresses (/zh-hk/measures/<id>/, …/page/2/):
 
 - hugo.json: one language per edition (its own contentDir), the taxonomies
   source, category, topic and unit (Hugo's term pages are our list pages);
+- the related measures each measure page lists, in its front matter: our
+  build works them out before the render stage (handbook/site/index.py),
+  so Hugo is given them too (its `.Related` scores every page sharing a
+  topic with every other: 349 s for Hugo at 10,000 measures, not 18);
 - i18n/<edition>.json: every interface string of templates/strings.yaml,
   as that edition words it;
 - content/<edition>/: a file per measure and per parallel page (JSON front
@@ -43,12 +47,12 @@ sys.path.insert(0, str(ROOT))  # `python bench/hugo_site.py` puts bench/, not th
 
 from handbook.content.load import load  # noqa: E402
 from handbook.editions import EDITIONS, Edition, source_edition  # noqa: E402
+from handbook.site.index import Index, related_ids  # noqa: E402
 from handbook.site.pages import PAGE_SIZE, summary  # noqa: E402
 from handbook.site.strings import load_strings  # noqa: E402
 
 LAYOUTS = ROOT / "bench" / "hugo" / "layouts"
 TAXONOMIES = {"source": "sources", "category": "categories", "topic": "topics", "unit": "units"}
-RELATED = 6  # related measures a measure page lists, as handbook/site/index.py's RELATED_LIMIT
 
 
 class SiteError(Exception):
@@ -74,7 +78,7 @@ def interface_strings(edition: Edition, strings: dict) -> dict[str, dict[str, st
 
 
 def config(settings, base_url: str) -> dict:
-    """hugo.json: a language per edition, the taxonomies, 50 a page, related measures by shared topics."""
+    """hugo.json: a language per edition, the taxonomies, 50 a page."""
     languages = {}
     for weight, edition in enumerate(EDITIONS, 1):
         languages[edition.code] = {
@@ -86,9 +90,6 @@ def config(settings, base_url: str) -> dict:
         "baseURL": base_url, "defaultContentLanguage": EDITIONS[0].code, "defaultContentLanguageInSubdir": True,
         "disableKinds": ["RSS", "sitemap", "robotsTXT", "404"], "paginate": PAGE_SIZE,
         "taxonomies": TAXONOMIES, "languages": languages, "enableGitInfo": False,
-        "related": {"threshold": 1, "includeNewer": True, "toLower": False,
-                    "indices": [{"name": "topics", "weight": 100}]},
-        "params": {"related": RELATED},
         "markup": {"goldmark": {"renderer": {"unsafe": False}}},
     }
 
@@ -98,7 +99,7 @@ def page(front: dict, body: str = "") -> str:
     return json.dumps(front, ensure_ascii=False, indent=1, sort_keys=True) + "\n" + body
 
 
-def edition_files(content, edition: Edition) -> dict[str, str]:
+def edition_files(content, edition: Edition, related: dict[str, tuple[str, ...]]) -> dict[str, str]:
     """content/<code>/: the measures, their parallel pages, and an _index.md naming each list."""
     code, files = edition.code, {}
     sources = {s.id: s for s in content.sources}
@@ -112,7 +113,7 @@ def edition_files(content, edition: Edition) -> dict[str, str]:
                  "source_title": own(s, code, "title"), "source_short": own(s, code, "short_title"),
                  "issuer": own(s, code, "issuer") or "", "description": summary(m.text),
                  "issued": s.published.isoformat() if s.published else "",  # Hugo takes `published` for its own date
-                 "measure_id": m.id}
+                 "measure_id": m.id, "related": list(related[m.id])}
         if m.category:
             front["categories"] = [m.category]
         if m.scope:
@@ -147,12 +148,13 @@ def site_files(content_dir: Path, templates: Path = ROOT / "templates") -> dict[
         first = errors[0].format() if errors else "no measures, or no site.yaml"
         raise SiteError(f"{content_dir} does not load cleanly ({first}): run `build.py --content {content_dir} check`")
     strings = load_strings(templates)
+    related = related_ids(Index(loaded.content))  # as our plan works them out, before rendering
     files = {"hugo.json": json.dumps(config(loaded.settings, loaded.settings.base_url), ensure_ascii=False,
                                      indent=1, sort_keys=True) + "\n"}
     for edition in EDITIONS:
         files[f"i18n/{edition.code}.json"] = json.dumps(interface_strings(edition, strings), ensure_ascii=False,
                                                         indent=1, sort_keys=True) + "\n"
-        files.update(edition_files(loaded.content, edition))
+        files.update(edition_files(loaded.content, edition, related))
     return files
 
 
