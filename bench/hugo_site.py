@@ -14,7 +14,7 @@ page as ours are, at the same addresses (/zh-hk/measures/<id>/, …/page/2/):
 - the related measures each measure page lists, in its front matter: our
   build works them out before the render stage (handbook/site/index.py),
   so Hugo is given them too (its `.Related` scores every page sharing a
-  topic with every other: 349 s for Hugo at 10,000 measures, not 18);
+  topic with every other: 349 s for Hugo at 10,000 measures, not 119);
 - i18n/<edition>.json: every interface string of templates/strings.yaml,
   as that edition words it;
 - content/<edition>/: a file per measure and per parallel page (JSON front
