@@ -10,6 +10,8 @@ and bench/search_latency.py searches in a real browser.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import sys
 
@@ -90,3 +92,64 @@ def test_the_tree_memory_counts_every_process_once(tmp_path):
     memory: list[int] = []
     run([sys.executable, "-c", script], 60, "a forked tree", memory=memory)
     assert 450 << 10 < memory[0] < 650 << 10, memory
+
+
+def _front_matter(text: str) -> tuple[dict, str]:
+    """A Hugo content file's JSON front matter and its Markdown body."""
+    front, end = json.JSONDecoder().raw_decode(text)
+    return front, text[end:].lstrip("\n")
+
+
+def test_the_hugo_site_has_our_pages_in_every_edition(tmp_path):
+    """bench/hugo_site.py, checked without Hugo: every edition has every measure, its text as the content's, and
+    every list; every interface string the layouts ask for is there in every edition."""
+    from bench.hugo_site import LAYOUTS, site_files, write
+    from handbook.content.load import load
+    from handbook.editions import EDITIONS
+
+    content = load(ROOT / "content").content
+    files = site_files(ROOT / "content")
+    assert site_files(ROOT / "content") == files  # same input, same site
+    config = json.loads(files["hugo.json"])
+    languages = sorted(config["languages"], key=lambda code: config["languages"][code]["weight"])
+    assert languages == [e.code for e in EDITIONS] and config["paginate"] == 50
+    texts = {m.id: m.text for m in content.measures}
+    asked = set(re.findall(r'i18n "(\w+)"', "".join(p.read_text() for p in LAYOUTS.rglob("*.html"))))
+    asked |= set(config["taxonomies"].values())  # the list pages' labels: i18n .Data.Plural
+    for edition in EDITIONS:
+        base = f"content/{edition.code}"
+        measures = {name: _front_matter(text) for name, text in files.items() if name.startswith(f"{base}/measures/")
+                    and not name.endswith("_index.md")}
+        assert len(measures) == len(texts) == 57
+        assert sorted(front["weight"] for front, _ in measures.values()) == list(range(1, 58))  # handbook order
+        for name, (front, body) in measures.items():
+            assert body == texts[front["measure_id"]] + "\n" and name.endswith(f"/{front['measure_id']}.md")
+            assert front["sources"] and front["topics"] and "published" not in front  # Hugo would read it as a date
+        parallel = [name for name in files if name.startswith(f"{base}/parallel/") and not name.endswith("_index.md")]
+        assert len(parallel) == 57
+        lists = {name.split("/")[2]: 0 for name in files if name.endswith("/_index.md")}
+        for name in files:
+            if name.startswith(base) and name.endswith("/_index.md") and name.count("/") == 4:
+                lists[name.split("/")[2]] += 1
+        assert (lists["sources"], lists["topics"], lists["units"]) == (
+            len(content.sources), len(content.topics), len(content.units))
+        strings = json.loads(files[f"i18n/{edition.code}.json"])
+        assert asked <= set(strings), f"{edition.code} lacks {sorted(asked - set(strings))}"
+    write(tmp_path / "hugo", files)
+    assert (tmp_path / "hugo" / "layouts" / "measures" / "single.html").is_file()
+    assert (tmp_path / "hugo" / "hugo.json").read_text(encoding="utf-8") == files["hugo.json"]
+
+
+def test_the_hugo_baseline_counts_pages_apart_from_redirects(tmp_path):
+    from bench.hugo_baseline import Output, Row, table, written
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_bytes(b"<!doctype html><p>page</p>")  # 26 bytes
+    (tmp_path / "index.html").write_bytes(b'<meta http-equiv="refresh" content="0; url=/a/">')  # 48 bytes
+    (tmp_path / "style.css").write_bytes(b"p{}")
+    assert written(tmp_path) == Output(pages=1, page_bytes=26, redirects=1, bytes=26 + 48 + 3)
+    row = Row(1000, hugo_s=[2.0, 1.0, 9.0], render_ms=[3000, 4000, 1000], ours_ms=[5000, 5000, 5000],
+              hugo=Output(1000, 1024 * 1000, 0, 2 * 1024 ** 2), ours=Output(1000, 2048 * 1000, 0, 3 * 1024 ** 2))
+    cells = dict(zip(table([row]).splitlines()[0].strip("| ").split(" | "), table([row]).splitlines()[2].strip("| ").split(" | ")))
+    assert (cells["Hugo ms/page"], cells["our render ms/page"], cells["render / Hugo, per page"]) == ("2.00", "3.00", "1.50")
+    assert (cells["Hugo KB/page"], cells["ours KB/page"]) == ("1.0", "2.0")
