@@ -274,14 +274,14 @@ def _listed(env: jinja2.Environment, helpers: dict):
     is listed on many pages (its document, category, topics, units, the list of all, others' related
     measures), always the same way."""
     items: dict[tuple[str, bool], Markup] = {}
-    macros = []
+    macros = None  # made by the first item: a page that lists none needs none
 
     def listed(ref, show_source: bool) -> Markup:
+        nonlocal macros
         key = (ref.measure.id, show_source)
         if key not in items:
-            if not macros:
-                macros.append(env.get_template("macros.html").make_module(helpers))
-            items[key] = macros[0].measure_item(ref, show_source)
+            macros = macros or env.get_template("macros.html").make_module(helpers)
+            items[key] = macros.measure_item(ref, show_source)
         return items[key]
     return listed
 
