@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from handbook.editions import EDITIONS
-from tests.browser import launch_browser, serve
+from tests.browser import launch_browser, serve, wait_until
 
 CODES = [e.code for e in EDITIONS]
 WIDTHS = [390, 1280]
@@ -169,8 +169,11 @@ def test_edition_switch_keeps_the_query_and_the_filters(browser, base, target):
     if page.locator("#facets").get_attribute("open") is None:
         page.locator("#facets summary").click()
     page.check("#facets input[name=topic][value='数字政府']")
-    page.wait_for_function("new URLSearchParams(location.search).get('topic') === 'digital-government'")
+    # The address changes when the filtered run starts; the count is read once it has ended.
+    wait_until(page, "new URLSearchParams(location.search).get('topic') === 'digital-government' && "
+                     "!document.getElementById('search-results').hasAttribute('aria-busy')")
     found = page.inner_text("#search-status")
+    assert re.search(r"\d", found), found
     page.click(f".variants a[data-variant='{target}']")
     page.wait_for_selector("#search[data-ready] #search-results li")
     query = parse_qs(urlsplit(page.url).query)
