@@ -22,6 +22,10 @@ INDEXES = {"measures": "measure", "sources": "source", "topics": "topic", "categ
 SINGLE_PAGES = {"home": "", "about": "about/", "search": "search/", "glossary": "glossary/", "feed": "feed.xml",
                 "data": "data/"}  # data: the open data page, and its files beside it (data_path)
 ROOT_FILES = {"chooser": "", "404": "404.html", "sitemap": "sitemap.xml", "robots": "robots.txt"}
+# What one sitemap file may hold (sitemaps.org): past it, sitemap.xml is an index of parts, sitemap-1.xml, ….
+SITEMAP_URLS = 50_000
+SITEMAP_BYTES = 50 * 1024 * 1024
+_SITEMAP_PART = re.compile(r"sitemap-[1-9][0-9]*\.xml")
 SEARCH_INDEX = "pagefind"  # Pagefind's bundles: pagefind/<edition>/<bundle>/
 # `build --pdf`: an edition's PDFs in one folder of their own (docs/pdf.md), a measure's and a source
 # document's named by id, the whole handbook's handbook.pdf: <edition>/pdf/measures/<id>.pdf, …
@@ -74,6 +78,15 @@ def file_path(path: str) -> str:
 def root_file(name: str) -> str:
     """A file at the root of the site (ROOT_FILES: the edition chooser, 404, sitemap, robots.txt)."""
     return file_path(ROOT_FILES[name])
+
+
+def sitemap_part(number: int) -> str:
+    """The file of the sitemap's part `number` (from 1), at the root of the site."""
+    return f"sitemap-{number}.xml"
+
+
+def is_sitemap_part(path: str) -> bool:
+    return _SITEMAP_PART.fullmatch(path) is not None
 
 
 def pdf_path(edition_code: str, kind: str, id: str = "") -> str:

@@ -121,7 +121,7 @@ def test_an_anchor_stays_on_its_sentence_when_another_sentence_changes(parts, da
 
 
 def _text_div(page: str) -> str:
-    return page.split('data-pagefind-meta="text"', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
+    return page.split('<div class="text"', 1)[1].split(">", 1)[1].split("</div>", 1)[0]
 
 
 def _ids(html: str) -> list[str]:

@@ -163,7 +163,7 @@ def test_measures_are_what_their_pages_show(site, code):
         assert m["url"] == f"{READ_ONLY_BASE}{code}/measures/{m['id']}/"
         assert f'<link rel="canonical" href="{m["url"]}">' in shown
         assert text(re.search(r"<h1[^>]*>(.*?)</h1>", shown, re.S).group(1)) == text(html.escape(m["title"]))
-        body = re.search(r'<div data-pagefind-meta="text"[^>]*>(.*?)</div>', shown, re.S).group(1)
+        body = re.search(r'<div class="text"[^>]*>(.*?)</div>', shown, re.S).group(1)
         assert text(body) == text(html.escape(m["text"]).replace("\\", "")), m["id"]
         assert linked_ids(row_cell(shown, t["source"]), "sources") == [m["source"]]
         category = row_cell(shown, t["category"])

@@ -120,7 +120,7 @@ def pdfs(site: Path) -> list[Path]:
 def measure_text(site: Path, edition: str, measure: str) -> str:
     """The official text (or translation) as the measure's page shows it."""
     page = (site / edition / "measures" / measure / "index.html").read_text(encoding="utf-8")
-    shown = re.search(r'<div data-pagefind-meta="text"[^>]*>(.*?)</div>', page, re.S)[1]
+    shown = re.search(r'<div class="text"[^>]*>(.*?)</div>', page, re.S)[1]
     return unescape(re.sub(r"<[^>]+>", "", shown))
 
 

@@ -228,7 +228,7 @@ def test_a_translated_page_says_it_is_unofficial_and_links_the_chinese(site):
 def test_an_untranslated_measure_shows_the_chinese_with_a_notice(site):
     html = read(site, "en/measures/fixture-batch1-02/index.html")
     assert "has not been translated yet" in html
-    assert re.search(r'<div data-pagefind-meta="text" lang="zh-Hans"><p id="p1"><span class="s" id="p1-s1">'
+    assert re.search(r'<div class="text" lang="zh-Hans"><p id="p1"><span class="s" id="p1-s1">'
                      r'<a [^>]*aria-label="Item 2, sentence 1"[^>]*></a>建立后续监管机制', html)
     assert '"inLanguage": "zh-Hans"' in html and "translationOfWork" not in html
 

@@ -34,7 +34,7 @@ from ..search.shards import PUBLISHED_SHARD_SIZE, Shard, shard_modulus
 from ..site.plan import Plan, plan_site
 from ..site.render import Templates, load_templates, render_edition, root_files
 from .state import BuildReport, SiteState
-from ..urls import ROOT_FILES, SEARCH_INDEX, root_file
+from ..urls import ROOT_FILES, SEARCH_INDEX, is_sitemap_part, root_file
 from .emit import Emitter, digest
 from .guards import guard_inputs, refuse_to_replace
 from .inputs import check_templates, static_files, template_diagnostic
@@ -241,6 +241,8 @@ class Builder:
                 emitter.emit(path, data, shard)
                 stage.item(path)
             expected = plan.files() | set(extra) | {root_file(name) for name in ROOT_FILES}
+            if not plan.sitemap_again:  # no page came or went: the sitemap's parts, if it has any, stay
+                expected |= {path for path in emitter.on_disk.files if is_sitemap_part(path)}
             removed = sorted(set(emitter.on_disk.files) - expected)
             for path in removed:
                 emitter.remove(path)

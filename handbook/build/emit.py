@@ -4,7 +4,9 @@ search index's input.
 Pagefind reads index documents, not the pages: a copy of each measure's
 article under the page's path, kept in a folder of its own (`.site.search/
 <edition>/<bundle>/` beside site/), so a rebuild re-indexes without copying
-the site and Pagefind parses no navigation. The emitter remembers the digest
+the site and Pagefind parses no navigation. Pagefind's attributes
+(`data-pagefind-*`) are needed only there: the pages readers get are
+written without them. The emitter remembers the digest
 of every file it wrote and of every index document, so a rebuild writes only
 what differs and re-indexes only the bundles whose documents changed.
 """
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..files import write_atomic, write_staged
-from ..search.pagefind import index_document
+from ..search.pagefind import index_document, without_index_hints
 from ..search.shards import Shard
 
 
@@ -52,19 +54,29 @@ class Emitter:
         self.written = 0
 
     def emit(self, path: str, data: bytes, shard: Shard | None) -> None:
+        """Write `data` at `path` if it changed; a measure page (with its `shard`) also feeds the index.
+
+        Pagefind's attributes are read from the index document and left out
+        of the page readers get.
+        """
+        if shard:
+            self._index(path, shard, index_document(data, self.langs[shard.code]))
+        if path.endswith(".html"):
+            data = without_index_hints(data)
         found = digest(data)
         if self.on_disk.files.get(path) == found:
             return
         self.write(self.site / path, data)
         self.on_disk.files[path] = found
         self.written += 1
-        if shard:  # re-indexed only if what Pagefind reads changed, not just the page around it
-            document = index_document(data, self.langs[shard.code])
-            entry = (shard, digest(document))
-            if self.on_disk.indexed.get(path) != entry:
-                self.write(self.documents / shard.folder / path, document)
-                self.on_disk.indexed[path] = entry
-                self.stale.add(shard)
+
+    def _index(self, path: str, shard: Shard, document: bytes) -> None:
+        """Re-indexed only if what Pagefind reads changed, not just the page around it."""
+        entry = (shard, digest(document))
+        if self.on_disk.indexed.get(path) != entry:
+            self.write(self.documents / shard.folder / path, document)
+            self.on_disk.indexed[path] = entry
+            self.stale.add(shard)
 
     def remove(self, path: str) -> None:
         (self.site / path).unlink(missing_ok=True)

@@ -53,7 +53,7 @@ class SiteState:
         same object otherwise, so the plan knows nothing changed."""
         repo = git.repository(content_dir)
         key = (git.head(repo) if repo else None, editions)
-        if key[0] is None or self.history[0] != key:
+        if self.history[0] != key:  # no repository: read once, an empty history that stays the same object
             self.history = (key, read_history(content_dir, editions))
         return self.history[1]
 

@@ -182,7 +182,7 @@ def _terms_of(content: Content, kept: dict[str, TermsOf]) -> dict[str, TermsOf]:
     out = {}
     for m in content.measures:
         hit = kept.get(m.id)
-        if hit is None or hit.measure is not m or hit.terms is not content.terms:
+        if hit is None or hit.measure is not m or hit.terms != content.terms:  # a new tuple of the same terms
             hit = TermsOf(m, content.terms, term_ids(m, content.terms))
         out[m.id] = hit
     return out

@@ -19,7 +19,8 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup, escape
 
 from ..editions import CJK_CHARACTERS, Edition
-from ..urls import PageKey, Urls, data_path, edit_url, file_path, page_path, root_file
+from ..urls import (SITEMAP_BYTES, SITEMAP_URLS, PageKey, Urls, data_path, edit_url, file_path, page_path, root_file,
+                    sitemap_part)
 from . import wording
 from .anchors import Labels, anchors_plugin, paragraph_sentence_counts
 from .citation import citation, jsonld, nested
@@ -227,7 +228,7 @@ def root_files(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
              root_file("404"): env.get_template("404.html").render(**context).encode(),
              root_file("robots"): f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(root_file('sitemap'))}\n".encode()}
     if plan.sitemap_again:  # an entry per page and edition: written only when pages come or go
-        files[root_file("sitemap")] = _render_sitemap(env, plan)
+        files.update(_render_sitemap(env, plan))
     return files
 
 
@@ -293,7 +294,9 @@ def _names(edition: EditionPlan, names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def _render_sitemap(env: jinja2.Environment, plan: Plan) -> bytes:
+def _render_sitemap(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
+    """sitemap.xml: every page with its alternates; past what one file may hold (sitemaps.org: 50,000
+    URLs, 50 MB), an index of parts (sitemap-1.xml, …), each of at most that."""
     urls, keys = plan.urls, plan.sitemap[0]
     entries = []
     for key, codes in keys:
@@ -304,4 +307,14 @@ def _render_sitemap(env: jinja2.Environment, plan: Plan) -> bytes:
         if key.kind == "home":
             locations.insert(0, urls.absolute(""))  # the root chooser: x-default of the home pages
         entries.extend({"loc": loc, "alternates": alternates} for loc in locations)
-    return env.get_template("sitemap.xml").render(entries=entries).encode()
+    template = env.get_template("sitemap.xml")
+    parts = [template.render(entries=entries[i:i + SITEMAP_URLS]).encode()
+             for i in range(0, len(entries), SITEMAP_URLS)] or [template.render(entries=[]).encode()]
+    while any(len(part) > SITEMAP_BYTES for part in parts):  # long addresses: halve the parts until they fit
+        size = -(-len(entries) // (2 * len(parts)))
+        parts = [template.render(entries=entries[i:i + size]).encode() for i in range(0, len(entries), size)]
+    if len(parts) == 1:
+        return {root_file("sitemap"): parts[0]}
+    names = [sitemap_part(n) for n in range(1, len(parts) + 1)]
+    index = env.get_template("sitemap-index.xml").render(parts=[urls.absolute(name) for name in names]).encode()
+    return {root_file("sitemap"): index, **dict(zip(names, parts))}
