@@ -5,11 +5,18 @@ fit in memory. The memory itself at 10,000 and 100,000 measures is measured by b
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from handbook.build import builder as builder_module
 from handbook.build.builder import Builder
+from handbook.model import Measure
+from handbook.search.pagefind import pagefind_binary
+from handbook.site.plan import Plan
+from tests.conftest import ROOT
 from handbook.search.pagefind import MEMORY_PER_PAGE, available_memory, runs_at_once
 from handbook.search.shards import PUBLISHED_SHARD_SIZE, shard_modulus
 
@@ -55,3 +62,42 @@ def test_the_build_runs_one_bundle_an_edition_at_once_and_more_one_a_core(monkey
     monkeypatch.setattr(builder_module, "available_memory", lambda: 5 * GB)
     assert builder._pagefind_runs(plan_of(100_000, 4, 10), 40) == 1  # 2.5 GB for Pagefind: one run
     assert builder._pagefind_runs(plan_of(10_000, 4, 1), 4) == 1
+
+
+def alive(kind) -> int:
+    gc.collect()
+    return sum(isinstance(o, kind) for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("keep_state", [False, True])
+def test_a_one_off_build_lets_the_plan_go_before_the_render_workers_fork_and_pagefind_runs(
+        monkeypatch, tmp_path, keep_state):
+    """What the pages were made from is as large as Pagefind's runs (at 100,000 measures, gigabytes each):
+    a one-off build renders with the open data's bytes and the check's caches already let go, and indexes
+    with no plan, content or cache left. A kept Builder (serve) keeps them for the next build."""
+    seen = {}
+    real_render, real_index = builder_module.render_everything, builder_module.index_shards
+
+    def render_everything(job, *args, **kwargs):
+        seen["data bytes at render"] = sum(len(p.data.files) for p in job.plan.editions)
+        seen["files read at render"] = len(builder.state.files_read)
+        return real_render(job, *args, **kwargs)
+
+    def index_shards(*args, **kwargs):
+        seen["plans at index"], seen["measures at index"] = alive(Plan), alive(Measure)
+        return real_index(*args, **kwargs)
+
+    monkeypatch.setattr(builder_module, "render_everything", render_everything)
+    monkeypatch.setattr(builder_module, "index_shards", index_shards)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
+    builder = Builder(ROOT, ROOT / "content", tmp_path / "site", keep_state=keep_state)
+    builder.build()
+    builder.close()
+    if keep_state:
+        assert seen["data bytes at render"] > 0 and seen["files read at render"] > 57
+        assert seen["plans at index"] >= 1 and seen["measures at index"] >= 57
+        assert builder.state.plan is not None
+    else:
+        assert seen == {"data bytes at render": 0, "files read at render": 0, "plans at index": 0,
+                        "measures at index": 0}
+    assert (tmp_path / "site" / "zh-hans" / "data" / "measures.csv").stat().st_size > 10_000  # written first

@@ -1,7 +1,12 @@
 """`build`: content/ to a complete static site in site/, one timed stage at a time.
 
-    check -> convert (each edition converted and laid out: site.plan) -> render -> index (Pagefind)
-          -> pdf (with --pdf: handbook.pdf) -> swap in
+    check -> convert (each edition converted and laid out: site.plan) -> render
+          -> pdf (with --pdf: handbook.pdf) -> index (Pagefind) -> swap in
+
+A one-off build (`build.py build`) lets go of what it made the pages from
+before the render workers fork (what is written already, the check's
+caches) and before Pagefind runs (everything), so the two never share the
+machine's memory (bench/RESULTS.md: 100,000 measures).
 
 A clean build writes into a fresh folder beside site/ and swaps it in at
 the end, so a content, template or index error leaves the previous site
@@ -14,8 +19,10 @@ a rebuild re-indexes only the bundles whose documents changed (emit.py).
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -94,8 +101,23 @@ class Builder:
         self.lock.release()
 
     def _build(self, defer_index: bool) -> BuildReport:
-        """The stages, in order: check, convert, then render and index into a fresh folder swapped in
-        (a clean build) or over the site (an update)."""
+        """The stages, in order: check, convert, render, then index (a clean build: into a fresh folder,
+        swapped in) or over the site (an update).
+
+        A one-off build indexes after everything it made for the pages is gone: the content, the plan
+        and the caches are about as much memory as Pagefind's runs, and at 100,000 measures the two
+        together would not fit in 8 GB.
+        """
+        report, finish = self._up_to_index(defer_index)
+        if finish is not None:
+            if not self.keep_state:
+                self.state = SiteState()
+                release_memory()
+            finish()
+        return report
+
+    def _up_to_index(self, defer_index: bool) -> tuple[BuildReport, Callable[[], None] | None]:
+        """Every stage before a clean build's index: the report, and what is left to do (index and swap in)."""
         if not self.keep_state:
             self.state = SiteState()
         self.progress.stages = []
@@ -112,13 +134,18 @@ class Builder:
                      **root_files(templates.env, plan), **plan.data_files()}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
                              "search conversion tables and vocabulary; open data")
+        finish = None
         try:
-            rendered, written, laid_out = (self._clean(plan, templates, extra, engine) if clean
-                                           else (*self._update(plan, templates, extra, defer_index), ()))
+            if clean:
+                rendered, written, laid_out, finish = self._clean(plan, templates, extra, engine)
+            else:
+                rendered, written, laid_out = (*self._update(plan, templates, extra, defer_index), ())
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
-        return BuildReport(plan.urls.base_url, list(self.progress.stages), rendered, written, handbook.warnings,
-                           laid_out)
+        # the stages' list itself: the index stage, still to come, is added to it
+        report = BuildReport(plan.urls.base_url, self.progress.stages, rendered, written, handbook.warnings,
+                             laid_out)
+        return report, finish
 
     def _check(self) -> Handbook:
         with self.progress.stage("check") as stage:
@@ -158,47 +185,63 @@ class Builder:
         return (s.plan is None or s.on_disk is None or not self.out_dir.is_dir() or not self.documents.is_dir()
                 or s.plan.modulus != shard_modulus(len(handbook.content.measures), self.shard_size))
 
-    def _clean(self, plan: Plan, templates: Templates, extra: dict[str, bytes],
-               engine: Engine | None = None) -> tuple[int, int, tuple[str, ...]]:
-        """Everything into a fresh folder, indexed, with `engine` its PDFs, then swapped in; the pages
-        rendered, the files written and the PDFs laid out."""
+    def _clean(self, plan: Plan, templates: Templates, extra: dict[str, bytes], engine: Engine | None = None
+               ) -> tuple[int, int, tuple[str, ...], Callable[[], None]]:
+        """Everything into a fresh folder, with `engine` its PDFs: the pages rendered, the files written,
+        the PDFs laid out, and what is left (index, swap in), which holds on to no page's data."""
         laid_out = ()
         fresh = stage_tree(self.out_dir, extra)
+        staged = {path: digest(data) for path, data in extra.items()}
+        if not self.keep_state:  # what a one-off build has written, and kept only for the next build, goes
+            extra.clear()  # before the render workers fork and each would hold it too
+            plan.drop_data_files()
+            self.state = SiteState(templates=self.state.templates)
+            release_memory()
         documents = scratch_folder(self.out_dir, "search")
         try:
             with self.progress.stage("render", sum(len(p.redo) + 1 for p in plan.editions)) as stage:
                 job = RenderJob(plan, templates.env, self.root / "templates", fresh, documents)
                 rendered, emitted = render_everything(job, self.workers, lambda count: self._rendered(stage, count),
                                                       stage.item)
-                emitted.files.update((path, digest(data)) for path, data in extra.items())
+                emitted.files.update(staged)
                 stage.summary = (f"{rendered} pages, {len(emitted.files)} files in {len(plan.editions)} editions "
                                  f"({self.workers} processes)")
-            with self.progress.stage("index") as stage:
-                # a one-off build drops each bundle's documents as soon as Pagefind has read them
-                after = None if self.keep_state else (lambda shard: discard(documents / shard.folder))
-                shards = plan.shards()
-                pages = index_shards(documents, shards, pagefind_binary(self.root), fresh / SEARCH_INDEX,
-                                     self._pagefind_runs(plan, len(shards)), after)
-                stage.summary = f"{pages} pages in {len(shards)} bundles"
             if engine is not None:
                 laid_out = self._pdfs(plan, templates, engine, fresh)
-            refuse_to_replace(self.out_dir, fresh)
-            swap_in(fresh, self.out_dir)
         except BaseException:
             discard(fresh)
             discard(documents)
             raise
-        discard(self.documents)
-        if self.keep_state:
-            documents.rename(self.documents)
-            self.state.plan, self.state.on_disk, self.state.stale = plan, emitted, set()
-            # What is kept for the next build is millions of objects: left to the garbage collector,
-            # a full collection walks them all during a rebuild (about 1 s at 10,000 measures).
-            gc.collect()
-            gc.freeze()
-        else:
-            discard(documents)
-        return rendered, len(emitted.files), laid_out
+        shards, written, editions = plan.shards(), len(emitted.files), len(plan.editions)
+        pages = _bundle_pages(plan)
+        kept = (plan, emitted) if self.keep_state else None
+
+        def index_and_swap_in() -> None:
+            try:
+                with self.progress.stage("index") as stage:
+                    # a one-off build drops each bundle's documents as soon as Pagefind has read them
+                    after = None if self.keep_state else (lambda shard: discard(documents / shard.folder))
+                    indexed = index_shards(documents, shards, pagefind_binary(self.root), fresh / SEARCH_INDEX,
+                                           self._runs(len(shards), editions, pages), after)
+                    stage.summary = f"{indexed} pages in {len(shards)} bundles"
+                refuse_to_replace(self.out_dir, fresh)
+                swap_in(fresh, self.out_dir)
+            except BaseException:
+                discard(fresh)
+                discard(documents)
+                raise
+            discard(self.documents)
+            if kept:
+                documents.rename(self.documents)
+                self.state.plan, self.state.on_disk, self.state.stale = *kept, set()
+                # What is kept for the next build is millions of objects: left to the garbage collector,
+                # a full collection walks them all during a rebuild (about 1 s at 10,000 measures).
+                gc.collect()
+                gc.freeze()
+            else:
+                discard(documents)
+
+        return rendered, written, laid_out, index_and_swap_in
 
     def _pdfs(self, plan: Plan, templates: Templates, engine: Engine, fresh: Path) -> tuple[str, ...]:
         """Every PDF into the staged site: from the cache where its inputs are unchanged, else laid out
@@ -218,12 +261,15 @@ class Builder:
         self.progress.item(stage, f"{count} pages")
 
     def _pagefind_runs(self, plan: Plan, bundles: int) -> int:
-        """Pagefind processes at a time for `bundles` to index. Pagefind keeps about 1.3 cores busy: on
-        2 cores three editions' indexes side by side took 26 s at 10,000 measures, two and then one
-        35 s; so up to one an edition run at once, more bundles than that (a handbook past
-        PUBLISHED_SHARD_SIZE) one a core. Never more than fit in memory (pagefind.runs_at_once)."""
-        wanted = bundles if bundles <= max(self.workers, len(plan.editions)) else self.workers
-        pages = -(-len(plan.editions[0].layout.index.refs) // plan.modulus)  # measure pages a bundle, about
+        return self._runs(bundles, len(plan.editions), _bundle_pages(plan))
+
+    def _runs(self, bundles: int, editions: int, pages: int) -> int:
+        """Pagefind processes at a time for `bundles` of about `pages` measure pages each. Pagefind keeps
+        about 1.3 cores busy: on 2 cores three editions' indexes side by side took 26 s at 10,000
+        measures, two and then one 35 s; so up to one an edition run at once, more bundles than that (a
+        handbook past PUBLISHED_SHARD_SIZE) one a core. Never more than fit in memory
+        (pagefind.runs_at_once), read when the runs start."""
+        wanted = bundles if bundles <= max(self.workers, editions) else self.workers
         return runs_at_once(wanted, pages, available_memory())
 
     def _update(self, plan: Plan, templates: Templates, extra: dict[str, bytes], defer_index: bool) -> tuple[int, int]:
@@ -280,6 +326,21 @@ class Builder:
             if isinstance(error, OSError):
                 raise OutputError.from_os(error, self.out_dir) from None
             raise
+
+
+def _bundle_pages(plan: Plan) -> int:
+    """About how many measure pages an index bundle has."""
+    return -(-len(plan.editions[0].layout.index.refs) // plan.modulus)
+
+
+def release_memory() -> None:
+    """Collect what is no longer used and give the freed heap back to the system (glibc's malloc_trim),
+    so that the processes started next (Pagefind's) have it."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: the memory is reused by this process only
+        pass
 
 
 def build(root: Path, content_dir: Path, out_dir: Path, base_url: str | None = None,

@@ -135,6 +135,12 @@ class Plan:
         """Every edition's open data files, by path below the site root."""
         return {path: data for p in self.editions for path, data in p.data.files.items()}
 
+    def drop_data_files(self) -> None:
+        """Let go of the open data's bytes once they are written, in a build that keeps no plan: the pages
+        need only their sizes (the data page's view), and at 100,000 measures they are a gigabyte."""
+        for p in self.editions:
+            p.data.files.clear()
+
 
 def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous: Plan | None,
               converter=edition_converter, shard_size: int | None = None, pdf: bool = False) -> Plan:
