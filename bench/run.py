@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Measure how the build scales with the number of measures.
 
-    python bench/run.py [--sizes 57,1000,10000] [--repeat N] [--workdir DIR] [--timeout S] [--keep] [--pdf] [--record]
+    python bench/run.py [--sizes 57,1000,10000] [--repeat N] [--workdir DIR] [--timeout S] [--keep] [--pdf] [--clean-only] [--record]
 
 For each size: make a handbook of that many measures (57: a copy of the real
 content/ and seeds/; otherwise bench/generate.py), then, each in a
@@ -365,8 +365,9 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, repeat: int = 1,
-            pdf: bool = False) -> Row:
-    """Every number of one row; a failing step stops the row and is reported in it."""
+            pdf: bool = False, rebuilds: bool = True) -> Row:
+    """Every number of one row (without `rebuilds`, the clean build's); a failing step stops the row and
+    is reported in it."""
     row = Row(size)
     out = workdir / f"n{size}"
     step = "prepare"
@@ -390,6 +391,8 @@ def measure(size: int, workdir: Path, timeout: float, keep: bool, trash: Trash, 
             sizes = [tree_size(folder) for folder in sorted((out / "site").glob("*/pdf"))]
             row.pdf_bytes, row.pdf_files = sum(b for b, _ in sizes), sum(f for _, f in sizes)
 
+        if not rebuilds:
+            return row
         step = "rebuild"
         target, edited = edit_one_measure(out / "content")
         target.write_text(edited, encoding="utf-8")
@@ -491,6 +494,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep each size's tree (content, seeds, site) afterwards")
     parser.add_argument("--pdf", action="store_true",
                         help="build with --pdf: the PDF stage, and the PDFs' number and size (docs/pdf.md)")
+    parser.add_argument("--clean-only", action="store_true",
+                        help="only the clean build, not the two rebuilds (each another clean build's time "
+                             "first: at 100,000 measures about an hour together)")
     parser.add_argument("--record", action="store_true", help=f"append the table to {RESULTS.relative_to(ROOT)}")
     args = parser.parse_args(argv)
     try:
@@ -516,7 +522,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     trash = Trash(workdir)
     try:
-        rows = [measure(size, workdir, args.timeout, args.keep, trash, args.repeat, args.pdf) for size in sizes]
+        rows = [measure(size, workdir, args.timeout, args.keep, trash, args.repeat, args.pdf, not args.clean_only)
+                for size in sizes]
     finally:
         trash.empty()
     about += f" Load average (1 min): {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end."

@@ -43,6 +43,18 @@ def test_bench_measures_a_row_and_leaves_no_tree(tmp_path):
     assert list(tmp_path.iterdir()) == []  # the trees put aside were deleted at the end
 
 
+def test_bench_can_measure_the_clean_build_alone(tmp_path):
+    """--clean-only: at 100,000 measures the two rebuilds would take another hour."""
+    result = subprocess.run([sys.executable, "bench/run.py", "--sizes", "30", "--clean-only", "--workdir", str(tmp_path)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    header, row = (line for line in result.stdout.splitlines() if line.startswith(("| measures |", "| 30 |")))
+    cells = dict(zip((c.strip() for c in header.strip("|").split("|")), (c.strip() for c in row.strip("|").split("|"))))
+    assert float(cells["clean build s"]) > 0 and float(cells["peak memory, whole tree (PSS) MB"].replace(",", "")) > 0
+    assert cells["rebuild after 1 edit s"] == cells["rebuild in serve s"] == "–"
+    assert "build.py build again" not in result.stderr + result.stdout
+
+
 def test_bench_measures_the_pdf_stage(tmp_path):
     """--pdf: the pdf stage of the clean build and of the rebuild after the edit, the PDFs' number and size."""
     result = subprocess.run([sys.executable, "bench/run.py", "--sizes", "10", "--pdf", "--workdir", str(tmp_path)],
