@@ -45,6 +45,8 @@ def test_readers_get_the_page_without_pagefinds_attributes_and_pagefind_gets_the
     b'<p>&lt;h1 data-pagefind-meta="title"&gt; is how a title is marked</p>',
     b'<script type="application/ld+json">{"text": "\\u003ch1 data-pagefind-ignore\\u003e"}</script>',
     b'<a href="/x/" title="data-pagefind-weight">x</a>',
+    b"<p>x</p> data-pagefind-weight=\"5\" <br>",
+    b"data-pagefind-ignore at the very start, <b>and</b> data-pagefind-ignore at the end: data-pagefind-",
 ])
 def test_text_that_mentions_the_attributes_is_left_alone(html):
     assert without_index_hints(html) == html

@@ -161,7 +161,11 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
         bundles = tuple(urls.search_bundle(Shard(edition.code, n).folder) for n in numbers)
         editions.append(_plan_edition(handbook, edition, convert, strings, urls, bundles, ids, relate, before,
                                       translation, pdf))
-    sitemap = (_sitemap_keys(editions), urls)
+    # An edition that kept its pages (same_pages) keeps its files' set: with every edition so, the sitemap's
+    # keys are the last build's, not worked out again over every page.
+    kept = previous is not None and len(previous.editions) == len(editions) and all(
+        p.files is b.files for p, b in zip(editions, previous.editions))
+    sitemap = (previous.sitemap[0] if kept else _sitemap_keys(editions), urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
                 previous is None or previous.sitemap != sitemap)
 
