@@ -110,8 +110,7 @@ class Builder:
         """
         report, finish = self._up_to_index(defer_index)
         if finish is not None:
-            if not self.keep_state:
-                self.state = SiteState()
+            if not self.keep_state:  # _clean let go of the caches; the plan went with _up_to_index's frame
                 release_memory()
             finish()
         return report

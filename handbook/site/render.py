@@ -308,11 +308,13 @@ def _render_sitemap(env: jinja2.Environment, plan: Plan) -> dict[str, bytes]:
             locations.insert(0, urls.absolute(""))  # the root chooser: x-default of the home pages
         entries.extend({"loc": loc, "alternates": alternates} for loc in locations)
     template = env.get_template("sitemap.xml")
-    parts = [template.render(entries=entries[i:i + SITEMAP_URLS]).encode()
-             for i in range(0, len(entries), SITEMAP_URLS)] or [template.render(entries=[]).encode()]
+
+    def cut(size: int) -> list[bytes]:
+        return [template.render(entries=entries[i:i + size]).encode() for i in range(0, len(entries), size)]
+
+    parts = cut(SITEMAP_URLS) or [template.render(entries=[]).encode()]
     while any(len(part) > SITEMAP_BYTES for part in parts):  # long addresses: halve the parts until they fit
-        size = -(-len(entries) // (2 * len(parts)))
-        parts = [template.render(entries=entries[i:i + size]).encode() for i in range(0, len(entries), size)]
+        parts = cut(-(-len(entries) // (2 * len(parts))))
     if len(parts) == 1:
         return {root_file("sitemap"): parts[0]}
     names = [sitemap_part(n) for n in range(1, len(parts) + 1)]
