@@ -156,3 +156,11 @@ def test_print_shows_the_measure_its_citation_and_what_it_is(page, base):
     footer = page.inner_text(".site-footer")
     assert "以來源文件為準" in footer and "最後修訂於" in footer and "繁體中文（香港）" in footer
     assert "簡體原文" in page.inner_text(".official .converted")
+
+
+@pytest.mark.parametrize("code, expected", [("zh-hans", "justify"), ("zh-hk", "justify"), ("en", "start")])
+def test_chinese_text_is_justified_and_english_is_not(page, base, code, expected):
+    """Justified English on a phone opens wide gaps between words; Chinese fills its lines evenly."""
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{base}{code}/measures/gzdd-2022-05/")
+    assert page.evaluate("getComputedStyle(document.querySelector('.official p')).textAlign") == expected
