@@ -44,6 +44,15 @@ def served(tmp_path, monkeypatch):
     thread.join(timeout=10)
 
 
+def logged(log: io.StringIO, text: str, seconds: float = 15) -> None:
+    """Wait until serve has written `text` to its log."""
+    for _ in range(int(seconds / 0.05)):
+        if text in log.getvalue():
+            return
+        threading.Event().wait(0.05)
+    raise AssertionError(f"serve never said {text!r}:\n{log.getvalue()}")
+
+
 def edit(path, old, new):
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -59,7 +68,7 @@ def test_edit_reloads_and_errors_show_over_the_page(served):
 
         edit(project / MEASURE, "topics: [regulation, digital-government]", "topics: [credit, digital-government]")
         wait_until(page, "document.querySelector('table.metadata').innerText.includes('社會信用')", timeout=15000)
-        assert "rebuilt in" in log.getvalue()
+        logged(log, "rebuilt in")  # (the measure's page is previewed before the rebuild ends)
 
         edit(project / MEASURE, "topics: [credit, digital-government]", "topics: [credits]")
         overlay = page.wait_for_selector("[role=alert]", timeout=15000)
@@ -79,3 +88,30 @@ def test_built_files_never_carry_the_reload_script(served):
     project, base, log = served
     for page in (project / "site").rglob("*.html"):
         assert "__handbook" not in page.read_text(encoding="utf-8")
+
+
+def test_an_edit_in_place_reloads_only_the_tabs_it_changed(served):
+    """A topic edit is previewed (its measure page first), then rebuilt: the tab on the measure and the
+    tab on the topic it joined reload; a tab on a page the edit does not touch stays as it was."""
+    project, base, log = served
+    with launch_browser() as browser:
+        tabs = {}
+        for name, path in (("measure", "zh-hk/measures/nansha-batch6-07/"), ("topic", "zh-hk/topics/credit/"),
+                           ("other", "zh-hk/measures/gzdd-2022-01/")):
+            tabs[name] = browser.new_page()
+            tabs[name].goto(base + path)
+            tabs[name].evaluate("window.kept = true")  # gone when the tab reloads
+        linked = "document.querySelectorAll('main a[href*=\"nansha-batch6-07/\"]').length"
+        assert tabs["topic"].evaluate(linked) == 0
+        tabs["other"].wait_for_timeout(300)  # the event streams are open
+
+        edit(project / MEASURE, "topics: [regulation, digital-government]", "topics: [credit, digital-government]")
+        wait_until(tabs["measure"], "document.querySelector('table.metadata').innerText.includes('社會信用')",
+                   timeout=15000)
+        wait_until(tabs["topic"], "!window.kept", timeout=15000)
+        logged(log, "rebuilt in")
+        tabs["other"].wait_for_timeout(500)  # the rebuild's event has reached it
+
+        assert "previewed the edited measure" in log.getvalue()
+        assert tabs["other"].evaluate("window.kept === true")
+        assert tabs["topic"].evaluate(linked) > 0

@@ -39,10 +39,11 @@ from ..pdf.stage import PdfJob, make_pdfs, pdf_total
 from ..search.pagefind import available_memory, index_shards, pagefind_binary, runs_at_once
 from ..search.shards import PUBLISHED_SHARD_SIZE, Shard, shard_modulus
 from ..site.plan import Plan, plan_site
-from ..site.render import Templates, load_templates, render_edition, root_files
+from ..site.render import Templates, load_templates, render_edition, render_page, root_files
 from .state import BuildReport, SiteState
-from ..urls import ROOT_FILES, SEARCH_INDEX, is_sitemap_part, root_file
+from ..urls import ROOT_FILES, SEARCH_INDEX, file_path, is_sitemap_part, page_path, root_file
 from .emit import Emitter, digest
+from .preview import preview
 from .guards import guard_inputs, refuse_to_replace
 from .inputs import check_templates, static_files, template_diagnostic
 from .parallel import RenderJob, render_everything
@@ -66,6 +67,7 @@ class Builder:
         self.documents = self.out_dir.parent / f".{self.out_dir.name}.search"  # Pagefind's input (emit.py)
         self.lock = OutputLock(self.out_dir)  # held from the first build until close() when keep_state
         self.state = SiteState()
+        self.previewed: tuple = ()  # (edition code, page key) of the pages preview() wrote
 
     def build(self, defer_index: bool = False) -> BuildReport:
         """Build; with defer_index, a rebuild leaves re-indexing to index_pending() (serve reloads first).
@@ -76,12 +78,57 @@ class Builder:
         """
         self.claim()
         try:
-            return self._build(defer_index)
+            report = self._build(defer_index)
         except OSError as error:
+            self._withdraw_quietly()
             raise OutputError.from_os(error, self.out_dir) from None
+        except BaseException:
+            self._withdraw_quietly()
+            raise
         finally:
             if not self.keep_state:
                 self.lock.release()
+        self.previewed = ()  # the rebuild rendered them again, from its own plan
+        return report
+
+    def preview(self, paths) -> list[str]:
+        """serve: write the pages of the measures edited in place at `paths` (preview.py), before the
+        rebuild that must follow; the files written (none: the edit is not one, the rebuild does all)."""
+        plan = self.state.plan
+        if plan is None or self.state.templates is None or self.pdf:
+            return []
+        found = preview(self.content_dir, self.state.files_read, self.state.converters, plan.handbook, plan, paths)
+        if found is None:
+            return []
+        self.previewed += tuple((edition.edition.code, page.key) for edition, page in found.pages)
+        return self._rewrite(plan, found.pages)
+
+    def _withdraw_quietly(self) -> None:
+        """After a failed rebuild: the pages preview() wrote, as the last good build has them (the
+        rebuild's own error is the one to report, not a second one from a full disk)."""
+        plan, previewed, self.previewed = self.state.plan, self.previewed, ()
+        if plan is not None and previewed:
+            try:
+                self._rewrite(plan, [(p, p.pages[key]) for p in plan.editions for code, key in previewed
+                                     if p.edition.code == code and key in p.pages])
+            except OutputError:
+                pass
+
+    def _rewrite(self, plan: Plan, pages) -> list[str]:
+        """Render (edition plan, page) pairs of `plan` into the site on disk, outside a rebuild; the files
+        written (the others were as rendered)."""
+        emitter = Emitter(self.out_dir, self.documents, {e.code: e.lang for e in plan.declared},
+                          self.state.on_disk, live=True)
+        try:
+            for edition, page in pages:
+                path = file_path(page_path(edition.edition.code, page.key))
+                emitter.emit(path, render_page(self.state.templates.env, plan, edition, page),
+                             plan.shard_of(edition.edition, page))
+        except OSError as error:
+            raise OutputError.from_os(error, self.out_dir) from None
+        finally:
+            self.state.stale |= emitter.stale
+        return emitter.paths
 
     def claim(self) -> None:
         """Take the output folder (once): check it is not an input, lock it, repair what a killed build left."""
@@ -133,17 +180,18 @@ class Builder:
                      **root_files(templates.env, plan), **plan.data_files()}
             stage.summary = (f"text converted to {', '.join(e.code for e in handbook.editions if e.converted)}; "
                              "search conversion tables and vocabulary; open data")
-        finish = None
+        finish, changed, laid_out = None, None, ()
         try:
             if clean:
                 rendered, written, laid_out, finish = self._clean(plan, templates, extra, engine)
             else:
-                rendered, written, laid_out = (*self._update(plan, templates, extra, defer_index), ())
+                rendered, changed = self._update(plan, templates, extra, defer_index)
+                written = len(changed)
         except jinja2.TemplateError as error:
             raise ContentError([template_diagnostic(error, self.root / "templates")]) from None
         # the stages' list itself: the index stage, still to come, is added to it
         report = BuildReport(plan.urls.base_url, self.progress.stages, rendered, written, handbook.warnings,
-                             laid_out)
+                             laid_out, changed)
         return report, finish
 
     def _check(self) -> Handbook:
@@ -271,12 +319,18 @@ class Builder:
         wanted = bundles if bundles <= max(self.workers, editions) else self.workers
         return runs_at_once(wanted, pages, available_memory())
 
-    def _update(self, plan: Plan, templates: Templates, extra: dict[str, bytes], defer_index: bool) -> tuple[int, int]:
-        """Render what changed, write what differs, re-index the bundles whose measure pages changed."""
+    def _update(self, plan: Plan, templates: Templates, extra: dict[str, bytes], defer_index: bool
+                ) -> tuple[int, tuple[str, ...]]:
+        """Render what changed, write what differs, re-index the bundles whose measure pages changed; the
+        pages rendered, and the files written or removed."""
         out: list[tuple[str, bytes, Shard | None]] = []
         with self.progress.stage("render") as stage:
             collect = lambda path, data, shard: out.append((path, data, shard))  # noqa: E731
             rendered = sum(render_edition(templates.env, plan, p, collect) for p in plan.editions)
+            for edition, page in self._previewed_again(plan):
+                collect(file_path(page_path(edition.edition.code, page.key)),
+                        render_page(templates.env, plan, edition, page), plan.shard_of(edition.edition, page))
+                rendered += 1
             out.extend((path, data, None) for path, data in extra.items())
             stage.summary = f"{rendered} pages rendered again"
         with self.progress.stage("write", len(out)) as stage:
@@ -296,7 +350,14 @@ class Builder:
             stage.summary = f"{emitter.written} files written, {len(removed)} removed"
         if not defer_index:
             self.index_pending()
-        return rendered, emitter.written + len(removed)
+        return rendered, (*emitter.paths, *removed)
+
+    def _previewed_again(self, plan: Plan) -> list:
+        """The pages preview() wrote that the plan does not render again: they are, as the plan has them
+        (the file may have changed again since the preview read it)."""
+        redo = {(p.edition.code, page.key) for p in plan.editions for page in p.redo}
+        return [(p, p.pages[key]) for p in plan.editions for code, key in self.previewed
+                if code == p.edition.code and key in p.pages and (code, key) not in redo]
 
     def index_pending(self, niceness: int = 0) -> None:
         """Re-index the bundles whose documents changed since they were indexed (all of them at once);

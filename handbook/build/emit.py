@@ -51,7 +51,11 @@ class Emitter:
         self.on_disk = on_disk if on_disk is not None else Emitted()
         self.write = write_atomic if live else write_staged
         self.stale: set[Shard] = set()  # bundles whose documents changed
-        self.written = 0
+        self.paths: list[str] = []  # the files written, below the site
+
+    @property
+    def written(self) -> int:
+        return len(self.paths)
 
     def emit(self, path: str, data: bytes, shard: Shard | None) -> None:
         """Write `data` at `path` if it changed; a measure page (with its `shard`) also feeds the index.
@@ -68,7 +72,7 @@ class Emitter:
             return
         self.write(self.site / path, data)
         self.on_disk.files[path] = found
-        self.written += 1
+        self.paths.append(path)
 
     def _index(self, path: str, shard: Shard, document: bytes) -> None:
         """Re-indexed only if what Pagefind reads changed, not just the page around it."""

@@ -29,6 +29,7 @@ class BuildReport:
     written: int  # files written (the rest were unchanged on disk)
     warnings: tuple = ()  # the check's warnings (diagnostics.Diagnostic): shown, the build went on
     pdfs_laid_out: tuple[str, ...] = ()  # `build --pdf`: the PDFs laid out (the others came from the cache)
+    changed: tuple[str, ...] | None = None  # a rebuild's files written or removed; None: a clean build's, all
 
 
 @dataclass

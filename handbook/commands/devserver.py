@@ -31,6 +31,7 @@ EVENTS = "/__handbook/events"
 SCRIPT = "/__handbook/live.js"
 SETTLE_MS = 15  # an editor's save can be several writes: build once they stop
 RETRY_MS = 500  # how soon a tab reopens an event stream that ended
+MAX_PAGES_TOLD = 1000  # the changed pages an event names; more, and every tab reloads
 
 # The live-reload script, sent at SCRIPT; package data beside this module.
 LIVE_JS = Path(__file__).with_name("live.js").read_bytes()
@@ -41,16 +42,19 @@ class BuildState:
 
     def __init__(self):
         self.changed = threading.Condition()
-        self.version, self.ok, self.errors = 0, True, ""
+        self.version, self.ok, self.errors, self.pages = 0, True, "", None
 
-    def publish(self, ok: bool, errors: str = "") -> None:
+    def publish(self, ok: bool, errors: str = "", pages: list[str] | None = None) -> None:
+        """A build's outcome; `pages`, the addresses it changed (None: any of them), so that only the tabs
+        showing one reload (a tab that missed a version reloads anyway: live.js)."""
         with self.changed:
             self.version += 1
             self.ok, self.errors = ok, errors
+            self.pages = pages if pages is None or len(pages) <= MAX_PAGES_TOLD else None
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
-        return {"version": self.version, "ok": self.ok, "errors": self.errors}
+        return {"version": self.version, "ok": self.ok, "errors": self.errors, "pages": self.pages}
 
 
 class _LiveHandler(SiteHandler):
@@ -133,12 +137,21 @@ class Watched(DefaultFilter):
         return not Path(path).name.startswith(".") and super().__call__(change, path)
 
 
-def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
-    """One build; its outcome is published to the open tabs."""
+def rebuild(builder: Builder, state: BuildState, out=sys.stdout, paths=(), prefix: str = "/") -> bool:
+    """One build after a change to `paths`; its outcome is published to the open tabs. An edit to a measure
+    in place is previewed first (build/preview.py): its page is up before the whole handbook is checked."""
     started = time.perf_counter()
     try:
+        previewed = builder.preview(paths) if paths else []
+    except OutputError:  # the rebuild meets it too, and says so
+        previewed = []
+    if previewed:
+        print(f"previewed the edited measure in {(time.perf_counter() - started) * 1000:.0f} ms; "
+              "checking the whole handbook", file=out, flush=True)
+        state.publish(True, pages=page_addresses(prefix, previewed))
+    try:
         report = builder.build(defer_index=True)
-    except ContentError as error:
+    except ContentError as error:  # (a preview is withdrawn by the builder: the last good site is served)
         print(error.report(), file=out, flush=True)
         print("serve: the last good site is still served", file=out, flush=True)
         state.publish(False, error.report())
@@ -150,12 +163,18 @@ def rebuild(builder: Builder, state: BuildState, out=sys.stdout) -> bool:
     if report.warnings:
         print(warnings_report(report.warnings), file=out, flush=True)
     print(f"rebuilt in {(time.perf_counter() - started) * 1000:.0f} ms", file=out, flush=True)
-    state.publish(True)
+    state.publish(True, pages=None if report.changed is None else page_addresses(prefix, report.changed))
     try:  # the pages are up; search catches up a moment later
         builder.index_pending(niceness=10)  # at low priority: the browser is reloading the rebuilt pages
     except (SearchIndexError, OutputError) as error:
         print(f"serve: error: {error}", file=out, flush=True)
     return True
+
+
+def page_addresses(prefix: str, paths) -> list[str]:
+    """The addresses a tab shows for files below the site (a folder's index.html: the folder's)."""
+    root = prefix.rstrip("/") + "/"
+    return sorted({root + path.removesuffix("index.html") for path in paths})
 
 
 def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sys.stdout,
@@ -178,7 +197,7 @@ def serve_and_watch(builder: Builder, root: Path, prefix: str, port: int, out=sy
     try:
         for changed in changes:
             if changed:
-                rebuild(builder, state, out)
+                rebuild(builder, state, out, {path for _, path in changed}, prefix)
     except KeyboardInterrupt:
         pass
     finally:

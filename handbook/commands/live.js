@@ -16,7 +16,10 @@
   source.onmessage = function (event) {
     var state = JSON.parse(event.data);
     if (!state.ok) { show(state.errors); return; }
-    if (seen !== null && state.version !== seen) { location.reload(); return; }
+    // a build's next version names the pages it changed: a tab showing none of them stays as it is
+    var mine = !state.pages || state.version !== seen + 1 || state.pages.indexOf(location.pathname) >= 0 ||
+      state.pages.indexOf(location.pathname.replace(/index\.html$/, "")) >= 0;
+    if (seen !== null && state.version !== seen && mine) { location.reload(); return; }
     if (overlay) { overlay.remove(); overlay = null; }
     seen = state.version;
   };

@@ -99,6 +99,7 @@ class Plan:
     terms: dict[str, TermsOf]  # measure id -> its terms
     sitemap: tuple  # ((page key, codes of the editions that have it), …), urls: changes when pages come or go
     sitemap_again: bool
+    handbook: Handbook  # what it was planned from (serve's preview lays out an edit from it: build/preview.py)
 
     @cached_property
     def declared(self) -> tuple[Edition, ...]:
@@ -167,7 +168,7 @@ def plan_site(handbook: Handbook, strings: dict, base_url: str | None, previous:
         p.files is b.files for p, b in zip(editions, previous.editions))
     sitemap = (previous.sitemap[0] if kept else _sitemap_keys(editions), urls)
     return Plan(tuple(editions), urls, modulus, numbers, relate.done[0], terms, sitemap,
-                previous is None or previous.sitemap != sitemap)
+                previous is None or previous.sitemap != sitemap, handbook)
 
 
 def _sitemap_keys(editions: list[EditionPlan]) -> tuple[tuple[PageKey, tuple[str, ...]], ...]:

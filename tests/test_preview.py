@@ -1,0 +1,122 @@
+"""serve's preview (build/preview.py): a measure edited in place has its pages written before the whole
+rebuild, exactly as the rebuild writes them; any other edit is left to the rebuild; a failed rebuild
+takes the preview back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from handbook.build.builder import Builder, build
+from handbook.diagnostics import ContentError
+from handbook.editions import EDITIONS
+from tests.sitecheck import tree
+from tests.test_incremental import MEASURE, SEED, copy_project, replace
+
+PAGES = [f"{e.code}/measures/nansha-batch6-07/index.html" for e in EDITIONS]
+
+IN_PLACE = {  # edits a preview shows
+    "topic swapped": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                       "topics: [regulation, credit]"),
+    "topic added": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                     "topics: [regulation, digital-government, credit]"),
+    "topics reordered": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                          "topics: [digital-government, regulation]"),
+    "unit added": lambda p: replace(p / MEASURE, "units: [tax]", "units: [tax, commerce]"),
+}
+
+LEFT_TO_THE_REBUILD = {  # edits a preview does not show: each changes more than the measure's own pages
+    "official text": lambda p: (replace(p / MEASURE, "实施智慧模型管票", "实施智能模型管票"),
+                                replace(p / SEED, "实施智慧模型管票", "实施智能模型管票")),
+    "number": lambda p: replace(p / MEASURE, "number: 7", "number: 70"),
+    "unknown topic": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                       "topics: [regulation, no-such-topic]"),
+    "broken YAML": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]", "topics: [regulation"),
+    "topic name": lambda p: replace(p / "content/topics.yaml", "  name: 知识产权\n", "  name: 知识产权保护\n"),
+}
+
+
+@pytest.fixture
+def served(tmp_path, monkeypatch):
+    """A project and its kept Builder after the first build, as serve has them."""
+    from handbook.search.pagefind import pagefind_binary
+    from tests.conftest import ROOT
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind_binary(ROOT)))
+    project = copy_project(tmp_path / "project")
+    builder = Builder(project, project / "content", project / "site")
+    builder.build()
+    yield project, builder
+    builder.close()
+
+
+def pages(project) -> dict[str, bytes]:
+    return {path: (project / "site" / path).read_bytes() for path in PAGES}
+
+
+@pytest.mark.parametrize("kind", list(IN_PLACE))
+def test_the_preview_writes_the_pages_the_rebuild_would(served, kind):
+    project, builder = served
+    before = pages(project)
+    IN_PLACE[kind](project)
+
+    written = builder.preview([project / MEASURE])
+
+    assert sorted(written) == sorted(PAGES)  # the measure's page in every edition, and nothing else
+    previewed = pages(project)
+    assert all(previewed[path] != before[path] for path in PAGES)
+    report = builder.build()
+    assert not set(PAGES) & set(report.changed)  # the rebuild found them as it renders them
+    assert pages(project) == previewed
+    build(project, project / "content", project / "clean")
+    assert tree(project / "site") == tree(project / "clean")
+
+
+@pytest.mark.parametrize("kind", list(LEFT_TO_THE_REBUILD))
+def test_other_edits_are_left_to_the_rebuild(served, kind):
+    project, builder = served
+    site = tree(project / "site")
+    LEFT_TO_THE_REBUILD[kind](project)
+    changed = [project / MEASURE] + ([project / "content/topics.yaml"] if kind == "topic name" else [])
+
+    assert builder.preview(changed) == []
+    assert tree(project / "site") == site
+
+
+def test_paths_outside_the_measures_are_left_to_the_rebuild(served):
+    project, builder = served
+    IN_PLACE["topic swapped"](project)
+    assert builder.preview([project / MEASURE, project / "templates/measure.html"]) == []
+    assert builder.preview([project / "content/measures/nansha-batch6/99.yaml"]) == []  # not a file it read
+    assert builder.preview([project / "content"]) == []
+
+
+def test_an_unchanged_file_previews_nothing(served):
+    project, builder = served
+    assert builder.preview([project / MEASURE]) == []
+
+
+def test_a_failed_rebuild_takes_the_preview_back(served):
+    project, builder = served
+    before = pages(project)
+    IN_PLACE["topic swapped"](project)
+    assert builder.preview([project / MEASURE])
+    (project / "content/units.yaml").write_text("units: [\n", encoding="utf-8")  # saved with it, broken
+
+    with pytest.raises(ContentError):
+        builder.build()
+
+    assert pages(project) == before
+
+
+def test_a_file_saved_again_before_the_rebuild_is_rendered_as_it_is_then(served):
+    """The preview read one save; the rebuild reads the next, which puts the file back as it was: the
+    rebuild's plan has nothing to redo there, and the page must still not keep the preview."""
+    project, builder = served
+    before, text = pages(project), (project / MEASURE).read_text(encoding="utf-8")
+    IN_PLACE["topic swapped"](project)
+    assert builder.preview([project / MEASURE])
+    (project / MEASURE).write_text(text + "\n", encoding="utf-8")  # a size of its own: read again
+
+    builder.build()
+
+    assert pages(project) == before
