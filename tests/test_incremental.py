@@ -6,6 +6,7 @@ the tests that need the handbook as it is start their own.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -232,3 +233,20 @@ def test_an_edit_reindexes_only_its_bundle(editing, edit):
     clean = project / f"clean-{edit}"
     Builder(project, project / "content", clean, keep_state=False, shard_size=10).build()
     assert tree(project / "site") == tree(clean)
+
+
+def test_a_translation_that_writes_a_termbase_word_is_searched_as_written(editing):
+    """The English vocabulary lists the aliases the English text writes: an edit of a translation alone
+    (no Chinese, no termbase) changes that list, in a rebuild as in a clean build."""
+    project, builder = editing()
+    written = lambda site: json.loads((site / "en/search/terms.json").read_text(encoding="utf-8"))["written"]  # noqa: E731
+    assert "judicialreview" not in written(project / "site")
+    replace(project / "content/translations/en/nansha-batch6/07.yaml", "Relevant districts of the city",
+            "Relevant districts of the city, open to judicial review")
+
+    builder.build()
+
+    assert "judicialreview" in written(project / "site")
+    build(project, project / "content", project / "clean-judicial-review")
+    assert tree(project / "site") == tree(project / "clean-judicial-review")
+

@@ -11,9 +11,9 @@ from ..convert.review import Reviewer
 from ..history import git
 from ..history.read import read_history
 from ..model import Handbook, History
-from ..search.queries import query_table_files, searchable_texts
+from ..search.queries import query_table_files, searched_values
 from ..search.shards import Shard
-from ..search.vocabulary import WrittenWords, vocabulary_files
+from ..search.vocabulary import WrittenWords, edition_words, term_topics, vocabulary_json
 from ..site.plan import Plan
 from ..site.render import Templates
 from .emit import Emitted
@@ -43,7 +43,8 @@ class SiteState:
     written_words: WrittenWords = field(default_factory=WrittenWords)  # termbase words each measure writes
     templates: Templates | None = None
     tables: tuple = (None, {})  # (what they were made from, the search page's conversion tables)
-    vocabulary: tuple = (None, {})  # (what it was made from, the search page's vocabulary)
+    # ((what they were made from, each edition's words), (…, the terms' topics), the search page's files)
+    vocabulary: tuple = ((None, None), (None, None), None)
     plan: Plan | None = None  # the plan of the site on disk: None until a build succeeded
     on_disk: Emitted | None = None  # every file on disk, and every index document
     stale: set[Shard] = field(default_factory=set)  # bundles whose documents changed since they were indexed
@@ -60,17 +61,25 @@ class SiteState:
 
     def query_tables(self, handbook: Handbook) -> dict[str, bytes]:
         """The search page's conversion tables, made again only when the searchable text changed."""
-        key = (tuple(searchable_texts(handbook.content)), handbook.conversion, handbook.editions)
+        key = (searched_values(handbook.content), handbook.conversion, handbook.editions)
         if self.tables[0] != key:
             self.tables = (key, query_table_files(handbook, self.converters))
         return self.tables[1]
 
     def search_vocabulary(self, handbook: Handbook, plan: Plan) -> dict[str, bytes]:
         """The search page's vocabulary (vocabulary.py), made again only when what it depends on changed:
-        the termbase, the conversion, the topics and which measures write which term."""
+        its words when the termbase, the conversion or the searched text did (translations too); the
+        terms' topics when which measures write which term, or their topics, did."""
         terms, c = plan.term_ids(), handbook.content
-        key = (c.terms, handbook.conversion, c.topics, plan.urls, handbook.editions,
-               tuple((m.id, m.topics, m.title, m.text, terms[m.id]) for m in c.measures))
-        if self.vocabulary[0] != key:
-            self.vocabulary = (key, vocabulary_files(handbook, plan.urls, terms, self.converters, self.written_words))
-        return self.vocabulary[1]
+        words_key = (c.terms, handbook.conversion, plan.urls, handbook.editions, searched_values(c), c.translations,
+                     c.sources, c.units, c.topics)  # (the records too: an edition's own wording of them)
+        topics_key = (c.terms, c.topics, tuple((m.topics, terms[m.id]) for m in c.measures))
+        (words_before, words), (topics_before, topics), files = self.vocabulary
+        if words_key != words_before:
+            words = edition_words(handbook, plan.urls, self.converters, self.written_words)
+        if topics_key != topics_before:
+            topics = term_topics(c, terms)
+        if files is None or words_key != words_before or topics_key != topics_before:
+            files = vocabulary_json(words, topics)
+        self.vocabulary = ((words_key, words), (topics_key, topics), files)
+        return files

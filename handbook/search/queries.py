@@ -34,6 +34,17 @@ def searchable_texts(content: Content, convert=lambda text: text) -> list[str]:
     return texts + [text(u) for u in content.units] + [text(t) for t in content.topics]
 
 
+def searched_values(content: Content) -> tuple:
+    """What searchable_texts() is made of, by field: equal exactly when its texts are, and cheaper to
+    compare (an unchanged record gives the very same strings) than the texts are to make."""
+    def values(record) -> tuple:
+        return tuple(getattr(record, name) for name in SEARCHED_FIELDS[type(record)])
+
+    return (tuple(map(values, content.measures)),
+            tuple((values(s), tuple(map(values, s.categories))) for s in content.sources),
+            tuple(map(values, content.units)), tuple(map(values, content.topics)))
+
+
 def _table(source: str, target: str, pairs: Counter) -> dict:
     """Character mapping from aligned texts: {map, next, prev} for the JavaScript converter.
 

@@ -108,18 +108,11 @@ def text_forms(term, convert) -> list[str]:
     return list(dict.fromkeys(convert(word) for word in (term.simplified, *term.text_also)))
 
 
-def vocabulary(handbook: Handbook, edition, converter, urls: Urls, terms_of: dict[str, tuple[str, ...]],
-               written: set[str] = frozenset()) -> dict:
-    """The search vocabulary of one edition (see the module's docstring); `terms_of`: measure id ->
-    the terms it writes (pages.term_ids); `written`: the Simplified aliases the measures write."""
+def words(handbook: Handbook, edition, converter, urls: Urls, written: set[str] = frozenset()) -> dict:
+    """The vocabulary of one edition but the topics of each term: what the text and the termbase give."""
     content = handbook.content
     converters = [converter(v, handbook.conversion) for v in handbook.editions if v.converted]
     convert = converter(edition, handbook.conversion)
-    topics = {t.id: i for i, t in enumerate(content.topics)}
-    used: dict[str, Counter] = {t.id: Counter() for t in content.terms}
-    for m in content.measures:
-        for term in terms_of.get(m.id, ()):
-            used[term].update(m.topics)
     keys: dict[str, list[int]] = {}
     for i, term in enumerate(content.terms):
         for key in sorted(aliases(term, converters)):
@@ -130,15 +123,32 @@ def vocabulary(handbook: Handbook, edition, converter, urls: Urls, terms_of: dic
         "written": sorted(key for key in keys if normalised(simplified.convert(key)) in written),
         "forms": [[t.form(edition.code) or t.simplified] if edition.translated else text_forms(t, convert) for t in content.terms],
         "labels": [t.form(edition.code) or t.simplified for t in content.terms],
-        "topics": [[topics[tid] for tid, _ in used[t.id].most_common(TOPICS_PER_TERM)] for t in content.terms],
         "topicList": [[names[t.id], urls.page(edition.code, PageKey("topic", t.id))] for t in content.topics],
         "keys": dict(sorted(keys.items())),
     }
 
 
-def vocabulary_files(handbook: Handbook, urls: Urls, terms_of: dict[str, tuple[str, ...]],
-                     converter=edition_converter, written_words: WrittenWords | None = None) -> dict[str, bytes]:
-    """search/terms.json of every edition; `written_words` remembers what the measures write (a rebuild)."""
+def term_topics(content, terms_of: dict[str, tuple[str, ...]]) -> list[list[int]]:
+    """Each term's topics (positions in content.topics), those of most measures that write it first:
+    the same in every edition, and all a topic edit changes in the vocabulary."""
+    topics = {t.id: i for i, t in enumerate(content.topics)}
+    used: dict[str, Counter] = {t.id: Counter() for t in content.terms}
+    for m in content.measures:
+        for term in terms_of.get(m.id, ()):
+            used[term].update(m.topics)
+    return [[topics[tid] for tid, _ in used[t.id].most_common(TOPICS_PER_TERM)] for t in content.terms]
+
+
+def with_topics(words: dict, topics: list[list[int]]) -> dict:
+    """An edition's vocabulary from its words and the terms' topics, its keys in the order the page has
+    always been given them."""
+    return {"written": words["written"], "forms": words["forms"], "labels": words["labels"], "topics": topics,
+            "topicList": words["topicList"], "keys": words["keys"]}
+
+
+def edition_words(handbook: Handbook, urls: Urls, converter=edition_converter,
+                  written_words: WrittenWords | None = None) -> dict[str, dict]:
+    """words() of every edition, by its code; `written_words` remembers what the measures write (a rebuild)."""
     content = handbook.content
     simplified = opencc_engine("t2s")
     converters = [converter(v, handbook.conversion) for v in handbook.editions if v.converted]
@@ -154,7 +164,11 @@ def vocabulary_files(handbook: Handbook, urls: Urls, terms_of: dict[str, tuple[s
         own = convert_content(content, converter(edition, handbook.conversion))
         return written_words(searchable_texts(own), candidates, edition.code)
 
-    return {search_data_path(v.code, "terms.json"):
-            json.dumps(vocabulary(handbook, v, converter, urls, terms_of, written(v)), ensure_ascii=False,
-                       separators=(",", ":")).encode()
-            for v in handbook.editions}
+    return {v.code: words(handbook, v, converter, urls, written(v)) for v in handbook.editions}
+
+
+def vocabulary_json(words_of: dict[str, dict], topics: list[list[int]]) -> dict[str, bytes]:
+    """search/terms.json of every edition, from edition_words() and term_topics()."""
+    return {search_data_path(code, "terms.json"):
+            json.dumps(with_topics(words, topics), ensure_ascii=False, separators=(",", ":")).encode()
+            for code, words in words_of.items()}
