@@ -250,3 +250,14 @@ def test_a_translation_that_writes_a_termbase_word_is_searched_as_written(editin
     build(project, project / "content", project / "clean-judicial-review")
     assert tree(project / "site") == tree(project / "clean-judicial-review")
 
+
+def test_a_rebuild_warns_as_a_fresh_check_does(editing):
+    """The check's memos (references, translations, the conversion review) give a rebuild the warnings a
+    check from nothing gives: here a translation edited to hold Chinese, its measure unchanged."""
+    project, builder = editing()
+    replace(project / "content/translations/en/nansha-batch6/07.yaml", "Smart model-based", "Smart 模型 model-based")
+
+    report = builder.build()
+
+    assert report.warnings == check_content(project / "content").warnings
+    assert any("模型" in d.message and d.path.endswith("en/nansha-batch6/07.yaml") for d in report.warnings)

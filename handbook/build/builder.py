@@ -198,7 +198,7 @@ class Builder:
         with self.progress.stage("check") as stage:
             s = self.state
             handbook = check_content(self.content_dir, s.files_read, stage.item, self.workers, s.references,
-                                     s.converters, s.reviewer, self.editions)
+                                     s.converters, s.reviewer, self.editions, s.translations)
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")

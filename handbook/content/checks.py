@@ -16,23 +16,25 @@ from ..diagnostics import ContentError, display_path
 from ..model import Handbook
 from .provenance import check_provenance
 from ..convert.review import Reviewer, summaries, unreviewed_warnings
-from .translations import check_translations
+from .translations import TranslationMemo, check_translations
 from .validate import ReferenceMemo, check_references
 from ..editions import EDITIONS, Edition
 
 
 def check_content(content_dir: Path, cache: dict | None = None, on_file=lambda path: None,
                   workers: int = 1, memo: ReferenceMemo | None = None, converter=Converter,
-                  reviewer: Reviewer | None = None, editions: tuple[Edition, ...] = EDITIONS) -> Handbook:
+                  reviewer: Reviewer | None = None, editions: tuple[Edition, ...] = EDITIONS,
+                  translation_memo: TranslationMemo | None = None) -> Handbook:
     """The validated handbook, or ContentError with every diagnostic (files read on `workers` processes).
 
     A rebuild passes what the last check kept: `cache` (content.load), `memo` (validate.ReferenceMemo),
-    `reviewer` (review.Reviewer), and `converter(edition, rules)`, which may hand out remembered Converters.
+    `reviewer` (review.Reviewer), `translation_memo` (translations.TranslationMemo), and
+    `converter(edition, rules)`, which may hand out remembered Converters.
     """
     loaded = load(content_dir, cache, on_file, workers)
     diagnostics = loaded.diagnostics + check_references(loaded, memo, editions) + check_provenance(loaded)
     if not any(d.is_error for d in diagnostics):  # a translation is judged against measures that loaded
-        problems, translated = check_translations(loaded, editions)
+        problems, translated = check_translations(loaded, editions, translation_memo)
         diagnostics += problems
     if any(d.is_error for d in diagnostics):
         raise ContentError(diagnostics)
