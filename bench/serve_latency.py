@@ -10,7 +10,9 @@ and saved, and two moments are timed from the save:
 
 - reloaded: the open tab has reloaded by itself (the browser's own
   performance.timing.loadEventEnd, on the same clock as the save) and shows
-  the new topic;
+  the new topic (serve previews a measure edited in place: build/preview.py);
+- rebuilt: serve has printed `rebuilt in`: every page is as a clean build
+  makes it;
 - searchable: serve has printed its `index` line (the pages' bundles are
   re-indexed after the reload).
 
@@ -88,7 +90,7 @@ def measure(size: int, edits: int, workdir: Path, verbose: bool = False) -> dict
                            (tree / "content" / "topics.yaml").read_text(encoding="utf-8"))[1]
     port = free_port()
     server = Server(tree / "content", tree / "site", port)
-    reloaded, searchable = [], []
+    reloaded, rebuilt, searchable = [], [], []
     try:
         server.wait_for(r"^serving at", 0, 1800)
         with launch_browser() as browser:
@@ -107,23 +109,28 @@ def measure(size: int, edits: int, workdir: Path, verbose: bool = False) -> dict
                 reloaded.append(page.evaluate("performance.timing.loadEventEnd") / 1000 - saved_clock)
                 if (topic_name in shown) != (text is edited):
                     raise RuntimeError(f"the reloaded page does not show the edit ({topic_name})")
+                rebuilt.append(server.wait_for(r"^rebuilt in", after, 600) - saved)
                 searchable.append(server.wait_for(r"^index\s+\d+ ms", after, 600) - saved)
                 if verbose:  # serve's own account of the rebuild
                     print(f"[{size}] reloaded {reloaded[-1]:.2f} s:", *server.lines[after:], sep="\n  ", flush=True)
     finally:
         server.stop()
         shutil.rmtree(tree, ignore_errors=True)
-    return {"size": size, "reloaded": reloaded, "searchable": searchable}
+    return {"size": size, "reloaded": reloaded, "rebuilt": rebuilt, "searchable": searchable}
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| measures | edits | save → tab reloaded, median s | slowest s | save → searchable, median s | slowest s |",
-             "|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| measures | edits | save → tab reloaded, median s | slowest s | save → rebuilt, median s | slowest s "
+             "| save → searchable, median s | slowest s |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in rows:
-        r, s = row["reloaded"], row["searchable"]
-        lines.append(f"| {row['size']:,} | {len(r)} | {statistics.median(r):.2f} | {max(r):.2f} | "
-                     f"{statistics.median(s):.2f} | {max(s):.2f} |")
+        cells = [f"{statistics.median(row[k]):.2f} | {max(row[k]):.2f}" for k in ("reloaded", "rebuilt", "searchable")]
+        lines.append(f"| {row['size']:,} | {len(row['reloaded'])} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _load(load: tuple[float, float, float]) -> str:
+    return "/".join(f"{x:.1f}" for x in load)
 
 
 def main() -> None:
@@ -133,14 +140,17 @@ def main() -> None:
     parser.add_argument("--record", action="store_true", help="append the table to bench/RESULTS.md")
     parser.add_argument("--verbose", action="store_true", help="print serve's lines after each save")
     args = parser.parse_args()
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(dir=ROOT / "build" if (ROOT / "build").is_dir() else None) as tmp:
         rows = [measure(int(size), args.edits, Path(tmp), args.verbose) for size in args.sizes.split(",")]
+    load_after = os.getloadavg()
     text = table(rows)
     print(text)
     if args.record:
         header = (f"\n## From save to reload in `serve`, {time.strftime('%Y-%m-%d')}\n\n"
                   f"Machine: {platform.machine()}, {platform.system()} {platform.release()}, "
-                  f"{os.cpu_count()} cores; Python {platform.python_version()}.\n\n")
+                  f"{os.cpu_count()} cores; Python {platform.python_version()}. Load (1, 5, 15 min) "
+                  f"{_load(load_before)} at the start, {_load(load_after)} at the end.\n\n")
         with open(ROOT / "bench" / "RESULTS.md", "a", encoding="utf-8") as out:
             out.write(header + text + "\n")
 

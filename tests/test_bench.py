@@ -71,8 +71,8 @@ def test_serve_latency_times_saves_seen_in_the_browser(tmp_path):
     from bench.serve_latency import measure  # imports devtools.browser: Chromium is needed from here on
 
     row = measure(57, 2, tmp_path)  # raises if a reloaded page does not show its edit
-    assert len(row["reloaded"]) == len(row["searchable"]) == 2
-    assert all(seconds > 0 for seconds in row["reloaded"] + row["searchable"])  # seen after the save, not before
+    assert len(row["reloaded"]) == len(row["rebuilt"]) == len(row["searchable"]) == 2
+    assert all(seconds > 0 for seconds in row["reloaded"] + row["rebuilt"] + row["searchable"])  # seen after the save, not before
 
 
 def test_search_latency_times_every_query_of_every_edition(real_site):
