@@ -120,3 +120,16 @@ def test_a_file_saved_again_before_the_rebuild_is_rendered_as_it_is_then(served)
     builder.build()
 
     assert pages(project) == before
+
+
+def test_many_files_at_once_are_left_to_the_rebuild(served):
+    """A checkout or a script changes many files: the rebuild, which does them all anyway, shows them."""
+    from handbook.build.preview import AT_MOST
+    project, builder = served
+    measures = [path for path in sorted((project / "content/measures").glob("*/*.yaml"))
+                if "credit" not in path.read_text(encoding="utf-8")][:AT_MOST + 1]
+    assert len(measures) == AT_MOST + 1
+    for path in measures:
+        replace(path, "topics: [", "topics: [credit, ")
+    assert builder.preview(measures) == []
+    assert builder.preview(measures[:2])  # two of them are an edit

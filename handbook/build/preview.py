@@ -35,6 +35,7 @@ from ..urls import PageKey
 # What an in-place edit may change for a preview; any other field shows on other pages or is checked
 # against other files (official text against the seeds, status and successor against other measures).
 EDITORIAL = ("topics", "units")
+AT_MOST = 20  # files: more is a checkout or a script, not an edit, and the rebuild shows them as soon
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,9 @@ def preview(content_dir: Path, files_read: dict, converters, handbook: Handbook,
     `files_read` (load's cache) gets the files read, so that the rebuild does not read them again and
     finds the same Measure objects; `converters` are the builder's (convert.converter.Converters).
     """
+    paths = set(paths)
+    if len(paths) > AT_MOST:
+        return None
     edited = _edited_measures(content_dir, files_read, paths)
     if not edited:
         return None
@@ -82,7 +86,7 @@ def _edited_measures(content_dir: Path, files_read: dict, paths) -> list[tuple[M
     """(as last built, as now) of each measure file at `paths` that changed; None for any other change."""
     here, root = os.getcwd(), os.path.abspath(content_dir)
     edited = []
-    for path in sorted(set(paths)):
+    for path in sorted(paths):
         relative = os.path.relpath(os.path.abspath(path), root)
         if load._kind_of(tuple(relative.split(os.sep))) != "measure":
             return None
