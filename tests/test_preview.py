@@ -14,15 +14,25 @@ from tests.sitecheck import tree
 from tests.test_incremental import MEASURE, SEED, copy_project, replace
 
 PAGES = [f"{e.code}/measures/nansha-batch6-07/index.html" for e in EDITIONS]
+PARALLEL = [f"{e.code}/parallel/nansha-batch6-07/index.html" for e in EDITIONS]
+TRANSLATION = "content/translations/en/nansha-batch6/07.yaml"
 
-IN_PLACE = {  # edits a preview shows
-    "topic swapped": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
-                                       "topics: [regulation, credit]"),
-    "topic added": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
-                                     "topics: [regulation, digital-government, credit]"),
-    "topics reordered": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
-                                          "topics: [digital-government, regulation]"),
-    "unit added": lambda p: replace(p / MEASURE, "units: [tax]", "units: [tax, commerce]"),
+IN_PLACE = {  # edits a preview shows, and the pages it writes for them
+    "topic swapped": (lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                        "topics: [regulation, credit]"), PAGES),
+    "topic added": (lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                      "topics: [regulation, digital-government, credit]"), PAGES),
+    "topics reordered": (lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]",
+                                           "topics: [digital-government, regulation]"), PAGES),
+    "unit added": (lambda p: replace(p / MEASURE, "units: [tax]", "units: [tax, commerce]"), PAGES),
+    # the English page, and the parallel page of every edition (it shows the English beside the Chinese)
+    "translation's text": (lambda p: replace(p / TRANSLATION, "Smart model-based", "Model-based"),
+                           [PAGES[-1], *PARALLEL]),
+    "translation's title": (lambda p: replace(p / TRANSLATION, "title: A new mechanism", "title: A novel mechanism"),
+                            [PAGES[-1], *PARALLEL]),
+    "translation and topic": (lambda p: (replace(p / TRANSLATION, "Smart model-based", "Model-based"),
+                                         replace(p / MEASURE, "units: [tax]", "units: [tax, commerce]")),
+                              [*PAGES, *PARALLEL]),
 }
 
 LEFT_TO_THE_REBUILD = {  # edits a preview does not show: each changes more than the measure's own pages
@@ -33,6 +43,8 @@ LEFT_TO_THE_REBUILD = {  # edits a preview does not show: each changes more than
                                        "topics: [regulation, no-such-topic]"),
     "broken YAML": lambda p: replace(p / MEASURE, "topics: [regulation, digital-government]", "topics: [regulation"),
     "topic name": lambda p: replace(p / "content/topics.yaml", "  name: 知识产权\n", "  name: 知识产权保护\n"),
+    "translation of another measure": lambda p: replace(p / TRANSLATION, "measure: nansha-batch6-07",
+                                                        "measure: nansha-batch6-08"),
 }
 
 
@@ -49,24 +61,25 @@ def served(tmp_path, monkeypatch):
     builder.close()
 
 
-def pages(project) -> dict[str, bytes]:
-    return {path: (project / "site" / path).read_bytes() for path in PAGES}
+def pages(project, paths=PAGES) -> dict[str, bytes]:
+    return {path: (project / "site" / path).read_bytes() for path in paths}
 
 
 @pytest.mark.parametrize("kind", list(IN_PLACE))
 def test_the_preview_writes_the_pages_the_rebuild_would(served, kind):
     project, builder = served
-    before = pages(project)
-    IN_PLACE[kind](project)
+    edit, expected = IN_PLACE[kind]
+    before = pages(project, expected)
+    edit(project)
 
-    written = builder.preview([project / MEASURE])
+    written = builder.preview([project / MEASURE, project / TRANSLATION])
 
-    assert sorted(written) == sorted(PAGES)  # the measure's page in every edition, and nothing else
-    previewed = pages(project)
-    assert all(previewed[path] != before[path] for path in PAGES)
+    assert sorted(written) == sorted(expected)  # the measure's own pages, and nothing else
+    previewed = pages(project, expected)
+    assert all(previewed[path] != before[path] for path in expected)
     report = builder.build()
-    assert not set(PAGES) & set(report.changed)  # the rebuild found them as it renders them
-    assert pages(project) == previewed
+    assert not set(expected) & set(report.changed)  # the rebuild found them as it renders them
+    assert pages(project, expected) == previewed
     build(project, project / "content", project / "clean")
     assert tree(project / "site") == tree(project / "clean")
 
@@ -76,7 +89,8 @@ def test_other_edits_are_left_to_the_rebuild(served, kind):
     project, builder = served
     site = tree(project / "site")
     LEFT_TO_THE_REBUILD[kind](project)
-    changed = [project / MEASURE] + ([project / "content/topics.yaml"] if kind == "topic name" else [])
+    changed = [project / MEASURE, project / TRANSLATION] + ([project / "content/topics.yaml"]
+                                                            if kind == "topic name" else [])
 
     assert builder.preview(changed) == []
     assert tree(project / "site") == site
@@ -84,7 +98,7 @@ def test_other_edits_are_left_to_the_rebuild(served, kind):
 
 def test_paths_outside_the_measures_are_left_to_the_rebuild(served):
     project, builder = served
-    IN_PLACE["topic swapped"](project)
+    IN_PLACE["topic swapped"][0](project)
     assert builder.preview([project / MEASURE, project / "templates/measure.html"]) == []
     assert builder.preview([project / "content/measures/nansha-batch6/99.yaml"]) == []  # not a file it read
     assert builder.preview([project / "content"]) == []
@@ -98,7 +112,7 @@ def test_an_unchanged_file_previews_nothing(served):
 def test_a_failed_rebuild_takes_the_preview_back(served):
     project, builder = served
     before = pages(project)
-    IN_PLACE["topic swapped"](project)
+    IN_PLACE["topic swapped"][0](project)
     assert builder.preview([project / MEASURE])
     (project / "content/units.yaml").write_text("units: [\n", encoding="utf-8")  # saved with it, broken
 
@@ -113,7 +127,7 @@ def test_a_file_saved_again_before_the_rebuild_is_rendered_as_it_is_then(served)
     rebuild's plan has nothing to redo there, and the page must still not keep the preview."""
     project, builder = served
     before, text = pages(project), (project / MEASURE).read_text(encoding="utf-8")
-    IN_PLACE["topic swapped"](project)
+    IN_PLACE["topic swapped"][0](project)
     assert builder.preview([project / MEASURE])
     (project / MEASURE).write_text(text + "\n", encoding="utf-8")  # a size of its own: read again
 
