@@ -14,6 +14,7 @@ import pytest
 
 from handbook.build.builder import Builder, build
 from handbook.content.checks import check_content
+from handbook.diagnostics import ContentError
 from handbook.editions import EDITIONS
 from handbook.search.pagefind import pagefind_binary
 from handbook.search.shards import shard_modulus, shard_number
@@ -261,3 +262,18 @@ def test_a_rebuild_warns_as_a_fresh_check_does(editing):
 
     assert report.warnings == check_content(project / "content").warnings
     assert any("模型" in d.message and d.path.endswith("en/nansha-batch6/07.yaml") for d in report.warnings)
+
+
+def test_a_seed_edited_alone_is_found_by_a_rebuild(editing):
+    """The check remembers each measure's comparison with its seed: a seed that changes, its measures not,
+    is compared again."""
+    project, builder = editing()
+    text = (project / SEED).read_text(encoding="utf-8")
+    replace(project / SEED, "依托大数据", "依靠大数据")  # (other tests edit this measure's text with its seed)
+
+    with pytest.raises(ContentError) as error:
+        builder.build()
+    assert "differs from" in error.value.report()
+
+    (project / SEED).write_text(text, encoding="utf-8")
+    builder.build()

@@ -197,8 +197,8 @@ class Builder:
     def _check(self) -> Handbook:
         with self.progress.stage("check") as stage:
             s = self.state
-            handbook = check_content(self.content_dir, s.files_read, stage.item, self.workers, s.references,
-                                     s.converters, s.reviewer, self.editions, s.translations)
+            handbook = check_content(self.content_dir, s.files_read, stage.item, self.workers, s.checks,
+                                     s.converters, self.editions)
             c = handbook.content
             stage.summary = (f"{len(c.measures)} measures, {len(c.sources)} sources, {len(c.units)} units, "
                              f"{len(c.topics)} topics")

@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.translations import TranslationMemo
-from ..content.validate import ReferenceMemo
+from ..content.checks import CheckMemos
 from ..convert.converter import Converters
-from ..convert.review import Reviewer
 from ..history import git
 from ..history.read import read_history
 from ..model import Handbook, History
@@ -38,9 +36,7 @@ class SiteState:
     """What a kept Builder remembers between builds: the site on disk, and what made it."""
 
     files_read: dict = field(default_factory=dict)  # content files already parsed and checked (content.load)
-    references: ReferenceMemo = field(default_factory=ReferenceMemo)  # measures whose references were checked
-    reviewer: Reviewer = field(default_factory=Reviewer)  # each text's conversion decisions (review.py)
-    translations: TranslationMemo = field(default_factory=TranslationMemo)  # each measure's translation problems
+    checks: CheckMemos = field(default_factory=CheckMemos)  # what the check judged (content.checks)
     converters: Converters = field(default_factory=Converters)  # each remembers what it converted
     written_words: WrittenWords = field(default_factory=WrittenWords)  # termbase words each measure writes
     templates: Templates | None = None

@@ -20,8 +20,11 @@ from ..seeds.documents import SeedError, UnreadableSeed, load_seed
 CONTEXT = 12  # characters shown on each side of a difference
 
 
-def check_provenance(loaded: Loaded) -> list[Diagnostic]:
+def check_provenance(loaded: Loaded, memo: dict | None = None) -> list[Diagnostic]:
+    """Every measure against its seed; `memo` (kept by a rebuild: id(measure) -> (measure, its seed's
+    measure, seed file, problems)) spares comparing again the measures and seeds that did not change."""
     problems: list[Diagnostic] = []
+    kept, fresh = (memo if memo is not None else {}), {}
     by_source = defaultdict(list)
     for measure in loaded.content.measures:
         by_source[measure.source].append(measure)
@@ -56,22 +59,35 @@ def check_provenance(loaded: Loaded) -> list[Diagnostic]:
                                           "every measure of a source with a seed must come from that seed"))
                 continue
             seen.add(measure.number)
-            for field in ("title", "text"):
-                problem = _difference(loaded, measure, field, getattr(measure, field), getattr(original, field),
-                                      source.seed.file)
-                if problem:
-                    problems.append(problem)
-            if measure.truncated != original.truncated:
-                problems.append(loaded.at(
-                    measure, ("truncated",) if measure.truncated else ("text",),
-                    "the seed document's text of this measure is complete" if measure.truncated else
-                    "the seed document breaks off in the middle of this text",
-                    "remove truncated: true" if measure.truncated else
-                    "add truncated: true so the site tells readers the text is incomplete"))
+            hit = kept.get(id(measure))
+            if hit is None or hit[0] is not measure or hit[1] is not original or hit[2] != source.seed.file:
+                hit = (measure, original, source.seed.file, _compared(loaded, measure, original, source.seed.file))
+            fresh[id(measure)] = hit
+            problems += hit[3]
         for number in sorted(set(expected) - seen) if not loaded.incomplete("measure", source.id) else ():
             problems.append(loaded.at(source, ("seed", "file"), f"measure {number} of {source.seed.file} has no "
                                       f"content file", f"add content/measures/{source.id}/{number:02d}.yaml "
                                       "(python3 build.py import-seeds writes missing files)"))
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
+    return problems
+
+
+def _compared(loaded: Loaded, measure, original, seed_file: str) -> list[Diagnostic]:
+    """A measure's official text and title against its seed's."""
+    problems = []
+    for field in ("title", "text"):
+        problem = _difference(loaded, measure, field, getattr(measure, field), getattr(original, field), seed_file)
+        if problem:
+            problems.append(problem)
+    if measure.truncated != original.truncated:
+        problems.append(loaded.at(
+            measure, ("truncated",) if measure.truncated else ("text",),
+            "the seed document's text of this measure is complete" if measure.truncated else
+            "the seed document breaks off in the middle of this text",
+            "remove truncated: true" if measure.truncated else
+            "add truncated: true so the site tells readers the text is incomplete"))
     return problems
 
 
