@@ -124,3 +124,18 @@ def test_a_rebuild_lays_out_only_what_an_edit_touched():
         differ = {key for key, page in w.pages.items() if b.pages.get(key) != page}
         assert differ and differ <= {page.key for page in p.redo}  # every page that differs is rendered again
     assert plan_site(handbook, strings, None, before, converters).editions[0].redo == ()  # nothing changed
+
+
+def test_related_in_place_is_what_the_updated_index_relates():
+    """serve's preview finds an edited measure's related measures in the last build's index, without the
+    copy Index.updated makes: the same measures, for any change of topics (random, over every measure)."""
+    content = real_handbook().content
+    index, topics = Index(content), [t.id for t in content.topics]
+    pick = random.Random(18)
+    for at, m in enumerate(content.measures):
+        for _ in range(3):
+            edited = replace(m, topics=tuple(pick.sample(topics, pick.randint(1, 4))))
+            measures = content.measures[:at] + (edited,) + content.measures[at + 1:]
+            updated = index.updated(replace(content, measures=measures), [at])
+            expected = [r.measure.id for r in updated.related(updated.refs[at])]
+            assert [r.measure.id for r in index.related_in_place(index.ref_of(edited))] == expected, (m.id, edited.topics)

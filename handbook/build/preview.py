@@ -74,13 +74,14 @@ def preview(content_dir: Path, files_read: dict, converters, handbook: Handbook,
         records[at] = new
         changed.add(source_index.order[new.id if kind == "measure" else new.measure])
     content, order = replace(content, measures=tuple(measures), translations=tuple(translations)), sorted(changed)
-    shown = {p.edition.code: _shown(p, converters(p.edition, handbook.conversion), content, order)
+    mine = {(t.edition, t.measure): t for t in content.translations}
+    shown = {p.edition.code: _shown(p, converters(p.edition, handbook.conversion), content, mine, order)
              for p in plan.editions}
     translated = next((p.edition for p in plan.editions if p.edition.translated), None)
     english = shown[translated.code] if translated else None  # parallel pages show its measures
     pages = []
     for edition in plan.editions:
-        pages += _edition_pages(edition, shown[edition.edition.code], english, translated, content, handbook, order)
+        pages += _edition_pages(edition, shown[edition.edition.code], english, translated, content, handbook)
     return Preview(tuple(pages))
 
 
@@ -118,43 +119,43 @@ def _edited_files(content_dir: Path, files_read: dict, paths) -> list[tuple[str,
     return edited
 
 
-def _edition_pages(edition: EditionPlan, shown: tuple[Measure, ...], english: tuple[Measure, ...] | None,
-                   translated, content, handbook: Handbook, changed: list[int]) -> list:
-    """The pages of the measures at `changed` in one edition (`shown`: its measures; `english`: the
-    `translated` edition's), their measure page and their parallel page, where they differ from the last
-    build's."""
-    before = edition.layout.index
-    moved = [at for at in changed if shown[at] is not before.content.measures[at]]
-    index = before.updated(replace(before.content, measures=shown), moved) if moved else before
+def _edition_pages(edition: EditionPlan, shown: dict[int, Measure], english: dict[int, Measure] | None,
+                   translated, content, handbook: Handbook) -> list:
+    """The pages of the measures at the positions of `shown` (as this edition shows them now; `english`: as
+    the `translated` edition does) in one edition, their measure page and their parallel page, where they
+    differ from the last build's. Laid out from the last build's index, which is not copied: every other
+    measure is as it was, and related_in_place finds the edited one's related measures."""
+    index = edition.layout.index
     out = []
-    for at in changed:
-        ref = index.refs[at]
-        id = ref.measure.id
+    for at, measure in shown.items():
+        id = measure.id
+        ref = index.refs[at] if measure is index.refs[at].measure else index.ref_of(measure)
+        source = list(index.by_source[measure.source])
+        place = next(i for i, r in enumerate(source) if r.measure.id == id)
+        source[place] = ref
         translation = (Translated({id: content.measures[at]}, {id: english[at]}, handbook.source_edition.lang,
                                   translated.lang) if translated else None)
         old = edition.pages[PageKey("measure", id)]
-        across = Across({id: tuple(other.measure.id for other in index.related(ref))},
+        across = Across({id: tuple(other.measure.id for other in index.related_in_place(ref))},
                         {id: term_ids(content.measures[at], content.terms)},  # the source's, as plan.py has them
                         translation=translation, histories={id: old.view.history}, history=handbook.history)
-        source = index.by_source[ref.measure.source]
-        fresh = [measure_page(index, source, next(i for i, r in enumerate(source) if r is ref), across)]
+        fresh = [measure_page(index, source, place, across)]
         if PageKey("parallel", id) in edition.pages:
             fresh.append(parallel_page(ref, edition.t, across))
         out += [(edition, page) for page in fresh if page != edition.pages[page.key]]
     return out
 
 
-def _shown(edition: EditionPlan, convert, content, changed: list[int]) -> tuple[Measure, ...]:
-    """The edition's measures with those at `changed` as it shows them now (converted or translated)."""
-    measures = list(edition.layout.index.content.measures)
+def _shown(edition: EditionPlan, convert, content, translations: dict, changed: list[int]) -> dict[int, Measure]:
+    """The measures at `changed` as the edition shows them now (converted or translated), by position;
+    `translations`: (edition code, measure id) -> its translation."""
+    out = {}
     for at in changed:
         m = content.measures[at]
         if isinstance(convert, Translator):
-            mine = next((t for t in content.translations if t.edition == edition.edition.code and t.measure == m.id),
-                        None)
-            measures[at] = convert.measure(m, mine)
+            out[at] = convert.measure(m, translations.get((edition.edition.code, m.id)))
         elif edition.edition.converted:
-            measures[at] = convert.record(m)
+            out[at] = convert.record(m)
         else:
-            measures[at] = m
-    return tuple(measures)
+            out[at] = m
+    return out

@@ -35,7 +35,7 @@ class Index:
         self.terms = {t.id: t for t in content.terms}
         self.categories = {c.id: (s, c) for s in content.sources for c in s.categories}
         self.known = known or {}
-        self.refs = tuple(self._ref(m) for m in content.measures)
+        self.refs = tuple(self.ref_of(m) for m in content.measures)
         self.by_id = {r.measure.id: r for r in self.refs}
         self.order = {r.measure.id: i for i, r in enumerate(self.refs)}
         self._counted: dict[str, tuple[Counted, ...]] = {}
@@ -60,7 +60,8 @@ class Index:
             if m.superseded_by:
                 self.supersedes[m.superseded_by].append(m.id)
 
-    def _ref(self, m: Measure) -> MeasureRef:
+    def ref_of(self, m: Measure) -> MeasureRef:
+        """The measure's ref: the last build's object while measure, document, category, topics and units are."""
         source = self.sources[m.source]
         owner, category = self.categories.get(m.category, (None, None))
         category = category if owner is source else None
@@ -82,7 +83,7 @@ class Index:
         copied: set[Section] = set()
         for i in changed:
             before, m = self.refs[i], content.measures[i]
-            refs[i] = new.by_id[m.id] = ref = new._ref(m)
+            refs[i] = new.by_id[m.id] = ref = new.ref_of(m)
             now = memberships(m)
             for section in set(memberships(before.measure)) | set(now):
                 members = groups[section.kind][section.id]
@@ -164,6 +165,26 @@ class Index:
                     found[other.measure.id] = other
         here = self.order[ref.measure.id]
         ranked = sorted(found, key=lambda i: (-shared[i], abs(self.order[i] - here), self.order[i]))
+        return tuple(found[i] for i in ranked[:RELATED_LIMIT])
+
+
+    def related_in_place(self, ref: MeasureRef) -> tuple[MeasureRef, ...]:
+        """What related() gives for `ref`, a measure of this index changed in place (its topics, say), in
+        the index updated() would make: read from this index's lists where the measure stands or would
+        stand, without copying them (serve's preview: build/preview.py)."""
+        id, order = ref.measure.id, self.order
+        here = order[id]
+        shared: dict[str, int] = defaultdict(int)
+        found = {}
+        for topic in ref.measure.topics:
+            members = self.by_topic.get(topic, ())
+            at = bisect_left(members, here, key=lambda r: order[r.measure.id])
+            before = [r for r in members[max(0, at - RELATED_LIMIT): at] if r.measure.id != id]
+            after = [r for r in members[at: at + RELATED_LIMIT + 1] if r.measure.id != id][:RELATED_LIMIT]
+            for other in before + after:
+                shared[other.measure.id] += 1
+                found[other.measure.id] = other
+        ranked = sorted(found, key=lambda i: (-shared[i], abs(order[i] - here), order[i]))
         return tuple(found[i] for i in ranked[:RELATED_LIMIT])
 
 
