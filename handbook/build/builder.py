@@ -100,8 +100,8 @@ class Builder:
         found = preview(self.content_dir, self.state.files_read, self.state.converters, plan.handbook, plan, paths)
         if found is None:
             return []
-        self.previewed += tuple((edition.edition.code, page.key) for edition, page in found.pages)
-        return self._rewrite(plan, found.pages)
+        self.previewed += tuple((edition.edition.code, page.key) for edition, page in found)
+        return self._rewrite(plan, found)
 
     def _withdraw_quietly(self) -> None:
         """After a failed rebuild: the pages preview() wrote, as the last good build has them (the

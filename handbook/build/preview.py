@@ -21,7 +21,7 @@ that the site is left in, as after any rebuild.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from ..content import load
@@ -39,16 +39,9 @@ EDITORIAL = ("topics", "units")
 AT_MOST = 20  # files: more is a checkout or a script, not an edit, and the rebuild shows them as soon
 
 
-@dataclass(frozen=True)
-class Preview:
-    """The edited measures' pages, laid out from the edit, in every edition: (edition's plan, page)."""
-
-    pages: tuple[tuple[EditionPlan, Page], ...]
-
-
 def preview(content_dir: Path, files_read: dict, converters, handbook: Handbook, plan: Plan, paths
-            ) -> Preview | None:
-    """The pages of the measures edited in place at `paths` (their files, or their translations'), or None
+            ) -> tuple[tuple[EditionPlan, Page], ...] | None:
+    """(edition's plan, page) of the pages of the measures edited in place at `paths` (their files, or their translations'), or None
     when the edit is not one (another kind of file, a file added, removed or moved, a problem in it, a
     field other files depend on changed): the full rebuild then does it all, and reports any problem.
 
@@ -82,7 +75,7 @@ def preview(content_dir: Path, files_read: dict, converters, handbook: Handbook,
     pages = []
     for edition in plan.editions:
         pages += _edition_pages(edition, shown[edition.edition.code], english, translated, content, handbook)
-    return Preview(tuple(pages))
+    return tuple(pages)
 
 
 def _in_place(kind: str, old, new, index) -> bool:
