@@ -147,3 +147,12 @@ def test_many_files_at_once_are_left_to_the_rebuild(served):
         replace(path, "topics: [", "topics: [credit, ")
     assert builder.preview(measures) == []
     assert builder.preview(measures[:2])  # two of them are an edit
+
+
+def test_a_temporary_file_that_came_and_went_does_not_stop_the_preview(served):
+    """`sed -i` and many editors write a file beside the one saved and rename it over it: the watcher
+    reports both paths, the first gone by the time the preview looks."""
+    project, builder = served
+    IN_PLACE["topic swapped"][0](project)
+    gone = project / "content/measures/nansha-batch6/sedX1b2c3"
+    assert sorted(builder.preview([project / MEASURE, gone])) == sorted(PAGES)

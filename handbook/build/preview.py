@@ -93,10 +93,12 @@ def _edited_files(content_dir: Path, files_read: dict, paths) -> list[tuple[str,
     edited = []
     for path in sorted(paths):
         relative = os.path.relpath(os.path.abspath(path), root)
+        key = os.path.join(os.fspath(content_dir), relative)  # as content_files lists it
+        if key not in files_read and not os.path.lexists(key):
+            continue  # came and went since the last build: an editor's or a tool's temporary file (sed -i)
         kind = load._kind_of(tuple(relative.split(os.sep)))
         if kind not in ("measure", "translation"):
             return None
-        key = os.path.join(os.fspath(content_dir), relative)  # as content_files lists it
         kept = files_read.get(key)
         signature = load._signature(key, here)
         if kept is None or kept[2] is None or signature is None:  # new, broken last time, or gone
