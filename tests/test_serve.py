@@ -67,7 +67,7 @@ def test_edit_reloads_and_errors_show_over_the_page(served):
         page.wait_for_timeout(300)  # the event stream is open
 
         edit(project / MEASURE, "topics: [regulation, digital-government]", "topics: [credit, digital-government]")
-        wait_until(page, "document.querySelector('table.metadata').innerText.includes('社會信用')", timeout=15000)
+        wait_until(page, "document.querySelector('table.metadata')?.innerText.includes('社會信用')", timeout=15000)
         logged(log, "rebuilt in")  # (the measure's page is previewed before the rebuild ends)
 
         edit(project / MEASURE, "topics: [credit, digital-government]", "topics: [credits]")
@@ -80,7 +80,7 @@ def test_edit_reloads_and_errors_show_over_the_page(served):
 
         edit(project / MEASURE, "topics: [credits]", "topics: [regulation, digital-government]")
         wait_until(page, "!document.querySelector('[role=alert]') && "
-                               "document.querySelector('table.metadata').innerText.includes('監管與風險防控')",
+                               "document.querySelector('table.metadata')?.innerText.includes('監管與風險防控')",
                                timeout=15000)
 
 
@@ -106,7 +106,7 @@ def test_an_edit_in_place_reloads_only_the_tabs_it_changed(served):
         tabs["other"].wait_for_timeout(300)  # the event streams are open
 
         edit(project / MEASURE, "topics: [regulation, digital-government]", "topics: [credit, digital-government]")
-        wait_until(tabs["measure"], "document.querySelector('table.metadata').innerText.includes('社會信用')",
+        wait_until(tabs["measure"], "document.querySelector('table.metadata')?.innerText.includes('社會信用')",
                    timeout=15000)
         wait_until(tabs["topic"], "!window.kept", timeout=15000)
         logged(log, "rebuilt in")
